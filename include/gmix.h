@@ -1,0 +1,506 @@
+/*
+ * gmix.h -- Gaussian mixture models fitted by EM.
+ *
+ * This is the only header a user of libgmix includes. Every public call is
+ * documented here: what it does, the shape and ownership of each argument,
+ * and the statuses it returns.
+ *
+ * Conventions that hold for every call unless its comment says otherwise:
+ *  - Data are row-major n x d arrays of doubles. Pointers to caller data are
+ *    read-only and never retained after the call returns.
+ *  - Output buffers are owned by the caller and must hold the number of
+ *    doubles the comment states; the library writes them only on success.
+ *  - Fallible calls return a gmix_status: GMIX_OK (0) or a negative code.
+ *    When `err` is not NULL it receives the status and a human message that
+ *    says what went wrong and where (row, column, component, iteration,
+ *    file:line:column). `err` may always be NULL.
+ *  - Objects the library returns (gmix_model, gmix_em, gmix_table) are freed
+ *    with the matching _free call; freeing NULL does nothing.
+ *  - No global mutable state: distinct objects may be used from distinct
+ *    threads at once; a single object may be read (scored, sampled, copied)
+ *    from several threads at once but not modified concurrently.
+ *  - The library never prints and never exits.
+ */
+#ifndef GMIX_H
+#define GMIX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32) && defined(GMIX_SHARED_BUILD)
+#define GMIX_API __declspec(dllexport)
+#elif defined(__GNUC__)
+#define GMIX_API __attribute__((visibility("default")))
+#else
+#define GMIX_API
+#endif
+
+#define GMIX_VERSION_MAJOR 0
+#define GMIX_VERSION_MINOR 1
+#define GMIX_VERSION_PATCH 0
+#define GMIX_VERSION_STRING "0.1.0"
+
+/* The library's version string, "MAJOR.MINOR.PATCH". Never NULL. */
+GMIX_API const char *gmix_version(void);
+
+/* ------------------------------------------------------------------------
+ * Status codes. One list generates the enum and gmix_strerror().
+ * ---------------------------------------------------------------------- */
+#define GMIX_STATUS_LIST(X)                                                   \
+  X(OK, 0, "success")                                                         \
+  X(EINVAL, -1, "invalid argument")                                           \
+  X(ENOMEM, -2, "out of memory")                                              \
+  X(EOVERFLOW, -3, "size overflow")                                           \
+  X(ENONFINITE, -4, "data contain NaN or infinity")                           \
+  X(EWEIGHTS, -5, "invalid sample weights")                                   \
+  X(ETOOFEW, -6, "fewer samples than components")                             \
+  X(EDIM, -7, "dimension mismatch")                                           \
+  X(ENOTPD, -8, "covariance matrix is not positive definite")                 \
+  X(ECOLLAPSE, -9, "component collapsed and could not be re-seeded")          \
+  X(ECANCELLED, -10, "cancelled by the callback")                             \
+  X(EIO, -11, "input/output error")                                           \
+  X(EPARSE, -12, "malformed input")                                           \
+  X(EFORMAT, -13, "invalid model file")
+
+typedef enum gmix_status {
+#define GMIX__STATUS_ENUM(name, value, text) GMIX_##name = value,
+  GMIX_STATUS_LIST(GMIX__STATUS_ENUM)
+#undef GMIX__STATUS_ENUM
+} gmix_status;
+
+/* A static, human-readable name for a status ("invalid argument"). Unknown
+ * values give "unknown status". Never NULL. Thread-safe. */
+GMIX_API const char *gmix_strerror(gmix_status status);
+
+/* Detailed error report, filled by a failing call when passed non-NULL.
+ * `message` is always NUL-terminated; on success the struct is untouched. */
+#define GMIX_ERROR_MESSAGE_SIZE 512
+typedef struct gmix_error {
+  gmix_status status;
+  char message[GMIX_ERROR_MESSAGE_SIZE];
+} gmix_error;
+
+/* ------------------------------------------------------------------------
+ * Options
+ * ---------------------------------------------------------------------- */
+
+/* Covariance structure (scikit-learn names; mclust names in comments). */
+typedef enum gmix_covariance_type {
+  GMIX_COV_FULL = 0,     /* VVV: one full d x d matrix per component     */
+  GMIX_COV_TIED = 1,     /* EEE: one full d x d matrix shared by all     */
+  GMIX_COV_DIAG = 2,     /* VVI: one diagonal (d variances) per component */
+  GMIX_COV_SPHERICAL = 3 /* VII: one variance per component               */
+} gmix_covariance_type;
+
+/* Name of a covariance type ("full", "tied", "diag", "spherical"); NULL for
+ * an invalid value. */
+GMIX_API const char *gmix_covariance_type_name(gmix_covariance_type type);
+/* Parse a covariance type name (exact, lower case). GMIX_EINVAL if unknown. */
+GMIX_API gmix_status gmix_covariance_type_parse(const char *name,
+                                                gmix_covariance_type *out);
+
+/* How initial responsibilities are chosen (scikit-learn's init_params). */
+typedef enum gmix_init_method {
+  GMIX_INIT_KMEANS = 0,          /* k-means++ seeding then Lloyd iterations  */
+  GMIX_INIT_KMEANSPP = 1,        /* k-means++ centres only, one row each      */
+  GMIX_INIT_RANDOM = 2,          /* uniform random responsibilities           */
+  GMIX_INIT_RANDOM_FROM_DATA = 3 /* K distinct random rows as centres         */
+} gmix_init_method;
+
+/* "kmeans", "k-means++", "random", "random_from_data"; NULL if invalid. */
+GMIX_API const char *gmix_init_method_name(gmix_init_method method);
+/* Parse an init name; also accepts "random-from-data". GMIX_EINVAL if
+ * unknown. */
+GMIX_API gmix_status gmix_init_method_parse(const char *name,
+                                            gmix_init_method *out);
+
+typedef struct gmix_model gmix_model;
+
+/* Progress of one EM iteration, passed to gmix_options.callback. */
+typedef struct gmix_iteration {
+  size_t init;        /* restart index, 0 .. n_init-1                     */
+  size_t iteration;   /* 1-based iteration within this restart            */
+  double lower_bound; /* mean log-likelihood per unit weight this step    */
+  double change;      /* lower_bound minus the previous one (inf at first) */
+  double seconds;     /* wall time of this iteration                      */
+} gmix_iteration;
+
+/* Called after every EM iteration; return non-zero to cancel the fit
+ * (gmix_fit then returns GMIX_ECANCELLED). Called from the thread that
+ * called gmix_fit. */
+typedef int (*gmix_callback)(const gmix_iteration *it, void *user);
+
+/*
+ * Fit options. Always fill with gmix_options_init() first, then overwrite
+ * fields. Pointers in this struct are read during the call only.
+ */
+typedef struct gmix_options {
+  size_t n_components;                  /* K >= 1. Default 1.               */
+  gmix_covariance_type covariance_type; /* Default GMIX_COV_FULL.           */
+  double tol;       /* Stop when |change of mean log-likelihood per unit
+                       weight| < tol. >= 0. Default 1e-3.                  */
+  double reg_covar; /* Added to covariance diagonals. >= 0. Default 1e-6.  */
+  size_t max_iter;  /* EM iterations per restart. 0 evaluates the initial
+                       parameters without changing them. Default 100.      */
+  size_t n_init;    /* Restarts; the best lower bound wins. >= 1. Default 1.*/
+  gmix_init_method init; /* Default GMIX_INIT_KMEANS.                       */
+  uint64_t seed;         /* Seed of every random choice. Default 0.         */
+  size_t threads;        /* Worker threads; 0 = all available. Results are
+                            bit-identical for any value. Default 0.         */
+
+  /* Optional user-given initial parameters (scikit-learn's weights_init,
+   * means_init, precisions_init). Each that is non-NULL replaces the value
+   * derived from `init`; when all three are given the first E-step uses
+   * exactly them. Shapes: weights [K], means [K][d]; precisions by type:
+   * full [K][d][d], tied [d][d], diag [K][d], spherical [K]. */
+  const double *weights_init;
+  const double *means_init;
+  const double *precisions_init;
+
+  /* Warm start: when non-NULL, EM starts from this model's parameters
+   * (its K, d and covariance type must match) and `init` and the *_init
+   * fields are ignored. Read only; not retained. */
+  const gmix_model *warm_start;
+
+  /* Collapse policy. After each M-step a component whose weight is below
+   * min_weight (a fraction of the total sample weight), or whose covariance
+   * is not positive definite after reg_covar, is re-seeded by splitting the
+   * heaviest component along its principal axis, and the fit report records
+   * it. At most max_reseed re-seeds happen per restart; beyond that, or
+   * when no component can be split, the fit fails with GMIX_ECOLLAPSE or
+   * GMIX_ENOTPD naming the component and iteration.
+   * Defaults: min_weight 1e-10, max_reseed 100. min_weight 0 re-seeds only
+   * components that are exactly empty. */
+  double min_weight;
+  size_t max_reseed;
+
+  /* k-means initialisation: Lloyd iterations stop after kmeans_max_iter or
+   * when the squared centre shift falls below kmeans_tol times the mean
+   * per-feature variance of the data. Defaults 300 and 1e-4. */
+  size_t kmeans_max_iter;
+  double kmeans_tol;
+
+  /* Work decomposition. chunk_rows is the unit of parallel work whose
+   * statistics are merged in order (results depend on it, never on
+   * `threads`); block_rows is the BLAS block inside a chunk. 0 = chosen from
+   * d and K. Defaults 0. */
+  size_t chunk_rows;
+  size_t block_rows;
+
+  gmix_callback callback; /* Per-iteration callback or NULL. Default NULL. */
+  void *callback_data;    /* Passed to callback. Default NULL.             */
+} gmix_options;
+
+/* Fill `opt` with the documented defaults. Thread-safe. */
+GMIX_API void gmix_options_init(gmix_options *opt);
+
+/* Check options alone (without data): GMIX_OK or GMIX_EINVAL with a message
+ * naming the field. */
+GMIX_API gmix_status gmix_options_validate(const gmix_options *opt,
+                                           gmix_error *err);
+
+/* ------------------------------------------------------------------------
+ * Fitting
+ * ---------------------------------------------------------------------- */
+
+/*
+ * Fit a K-component mixture to n rows of d features by EM.
+ *
+ * x: n x d row-major, finite. w: n sample weights (>= 0, finite, not all
+ * zero) or NULL for all ones. On success *out receives a new model carrying
+ * its fit report (gmix_model_report); on failure *out is untouched.
+ * Non-convergence within max_iter is not an error: see report.converged.
+ *
+ * Returns GMIX_OK, GMIX_EINVAL (NULL pointer, d = 0, bad option: message
+ * names it), GMIX_ENONFINITE (row and column named), GMIX_EWEIGHTS,
+ * GMIX_ETOOFEW (n < K), GMIX_EDIM (init parameters or warm start of the
+ * wrong shape), GMIX_EOVERFLOW, GMIX_ENOMEM, GMIX_ENOTPD or GMIX_ECOLLAPSE
+ * (component and iteration named), GMIX_ECANCELLED.
+ */
+GMIX_API gmix_status gmix_fit(const double *x, size_t n, size_t d,
+                              const double *w, const gmix_options *opt,
+                              gmix_model **out, gmix_error *err);
+
+/* Stepwise EM (gmix_fit is a driver over these). A gmix_em holds the
+ * current parameters and the work space of one restart; it holds no
+ * pointer to data, so each step is passed the same x, n, d, w again. */
+typedef struct gmix_em gmix_em;
+
+/* Validate data and options and choose the initial parameters of restart
+ * `init_index` (0-based; its seed is derived from opt->seed and the index).
+ * Statuses as gmix_fit. */
+GMIX_API gmix_status gmix_em_start(const double *x, size_t n, size_t d,
+                                   const double *w, const gmix_options *opt,
+                                   size_t init_index, gmix_em **out,
+                                   gmix_error *err);
+
+/* One EM iteration: an E-step on the current parameters, then an M-step.
+ * `info` (may be NULL) receives this step's lower bound and change;
+ * *converged (may be NULL) is set to 1 when |change| < tol. Returns
+ * GMIX_OK, GMIX_EDIM when the data do not match gmix_em_start's, or the
+ * collapse statuses of gmix_fit. */
+GMIX_API gmix_status gmix_em_step(gmix_em *em, const double *x, size_t n,
+                                  size_t d, const double *w,
+                                  gmix_iteration *info, int *converged,
+                                  gmix_error *err);
+
+/* Copy the current parameters (and the report so far) into a new model. */
+GMIX_API gmix_status gmix_em_model(const gmix_em *em, gmix_model **out,
+                                   gmix_error *err);
+
+GMIX_API void gmix_em_free(gmix_em *em);
+
+/* ------------------------------------------------------------------------
+ * The fit report, carried by a fitted model
+ * ---------------------------------------------------------------------- */
+
+typedef enum gmix_reseed_reason {
+  GMIX_RESEED_EMPTY = 0, /* weight fell below min_weight                    */
+  GMIX_RESEED_NOT_PD = 1 /* covariance not positive definite after reg_covar */
+} gmix_reseed_reason;
+
+typedef struct gmix_reseed_event {
+  size_t init;      /* restart index                                        */
+  size_t iteration; /* 1-based iteration whose M-step found the problem      */
+  size_t component; /* the component re-seeded (0-based)                     */
+  size_t source;    /* the component split to re-seed it                     */
+  gmix_reseed_reason reason;
+} gmix_reseed_event;
+
+typedef struct gmix_fit_report {
+  int has_fit;          /* 0 for a model that was built, not fitted        */
+  int converged;        /* 1 if |change| < tol before max_iter             */
+  size_t n_iter;        /* EM iterations of the best restart               */
+  size_t n_init;        /* restarts run                                    */
+  size_t best_init;     /* 0-based index of the restart kept               */
+  double lower_bound;   /* mean log-likelihood per unit weight at the last
+                           E-step of the best restart (scikit-learn's
+                           lower_bound_)                                    */
+  double log_likelihood; /* mean log-likelihood per unit weight of the
+                            returned parameters (a final E-step)           */
+  size_t n_samples;     /* rows fitted                                     */
+  double sum_weights;   /* total sample weight fitted                      */
+  size_t n_reseeds;     /* re-seed events of the best restart              */
+  double seconds;       /* wall time of the whole fit                      */
+} gmix_fit_report;
+
+/* Copy the fit report of `m` into *out. A model that was not fitted gives
+ * has_fit = 0 and zeros. */
+GMIX_API void gmix_model_report(const gmix_model *m, gmix_fit_report *out);
+
+/* The lower bound after each iteration of the best restart. Copies up to
+ * `cap` values into `out` (may be NULL when cap is 0) and returns how many
+ * there are in all. */
+GMIX_API size_t gmix_model_history(const gmix_model *m, double *out,
+                                   size_t cap);
+
+/* The re-seed events of the best restart, as gmix_model_history. */
+GMIX_API size_t gmix_model_reseeds(const gmix_model *m, gmix_reseed_event *out,
+                                   size_t cap);
+
+/* Attach a fit report and history to a model (used by model loaders).
+ * `history` holds n_history values (may be NULL when 0). */
+GMIX_API gmix_status gmix_model_set_report(gmix_model *m,
+                                           const gmix_fit_report *report,
+                                           const double *history,
+                                           size_t n_history);
+
+/* ------------------------------------------------------------------------
+ * Models
+ * ---------------------------------------------------------------------- */
+
+/* Number of doubles in the covariances (and precisions) of a model of this
+ * type: full K*d*d, tied d*d, diag K*d, spherical K. 0 on overflow or an
+ * invalid type. */
+GMIX_API size_t gmix_covariance_size(gmix_covariance_type type, size_t k,
+                                     size_t d);
+
+/*
+ * Build a model from parameters. weights [K] (>= 0, finite, summing to 1
+ * within 1e-6 relative; they are renormalised), means [K][d], covariances
+ * by type as gmix_covariance_size (symmetric positive definite; for full and
+ * tied only the lower triangle is read). No regularisation is added.
+ * Returns GMIX_OK, GMIX_EINVAL, GMIX_ENONFINITE, GMIX_ENOTPD (component
+ * named), GMIX_EOVERFLOW, GMIX_ENOMEM.
+ */
+GMIX_API gmix_status gmix_model_create(gmix_covariance_type type, size_t k,
+                                       size_t d, const double *weights,
+                                       const double *means,
+                                       const double *covariances,
+                                       gmix_model **out, gmix_error *err);
+
+/* As gmix_model_create, from precision matrices instead of covariances
+ * (scikit-learn's precisions_ layout). */
+GMIX_API gmix_status gmix_model_create_from_precisions(
+    gmix_covariance_type type, size_t k, size_t d, const double *weights,
+    const double *means, const double *precisions, gmix_model **out,
+    gmix_error *err);
+
+/* A deep copy of `m` (report and feature names included). */
+GMIX_API gmix_status gmix_model_copy(const gmix_model *m, gmix_model **out);
+
+GMIX_API void gmix_model_free(gmix_model *m);
+
+GMIX_API size_t gmix_model_n_components(const gmix_model *m);
+GMIX_API size_t gmix_model_n_features(const gmix_model *m);
+GMIX_API gmix_covariance_type gmix_model_covariance_type(const gmix_model *m);
+
+/* Number of free parameters: (K-1) + K*d + covariance parameters
+ * (full K*d*(d+1)/2, tied d*(d+1)/2, diag K*d, spherical K). */
+GMIX_API size_t gmix_model_n_parameters(const gmix_model *m);
+
+/* Copy-out accessors. Sizes: weights K, means K*d, covariances and
+ * precisions gmix_covariance_size(), precisions_cholesky the same: for full
+ * and tied the upper-triangular U with precision = U U^T (scikit-learn's
+ * precisions_cholesky_), for diag and spherical 1/sqrt(variance). */
+GMIX_API void gmix_model_weights(const gmix_model *m, double *out);
+GMIX_API void gmix_model_means(const gmix_model *m, double *out);
+GMIX_API void gmix_model_covariances(const gmix_model *m, double *out);
+GMIX_API void gmix_model_precisions(const gmix_model *m, double *out);
+GMIX_API void gmix_model_precisions_cholesky(const gmix_model *m, double *out);
+
+/* Feature names: `names` holds d NUL-terminated strings (copied), or NULL
+ * to clear them. GMIX_OK, GMIX_EINVAL, GMIX_ENOMEM. */
+GMIX_API gmix_status gmix_model_set_feature_names(gmix_model *m,
+                                                  const char *const *names);
+/* The name of feature j, or NULL when the model has none or j >= d. The
+ * pointer is valid until the names change or the model is freed. */
+GMIX_API const char *gmix_model_feature_name(const gmix_model *m, size_t j);
+
+/* ------------------------------------------------------------------------
+ * Using a model. x is n x d with d equal to the model's (else GMIX_EDIM),
+ * finite (else GMIX_ENONFINITE naming row and column). n may be 0.
+ * ---------------------------------------------------------------------- */
+
+/* log p(x_i) for each row: out[n]. */
+GMIX_API gmix_status gmix_score_samples(const gmix_model *m, const double *x,
+                                        size_t n, size_t d, double *out,
+                                        gmix_error *err);
+
+/* Weighted mean log-likelihood Σ w_i log p(x_i) / Σ w_i (w NULL = ones).
+ * n must be >= 1. */
+GMIX_API gmix_status gmix_score(const gmix_model *m, const double *x, size_t n,
+                                size_t d, const double *w, double *out,
+                                gmix_error *err);
+
+/* Most probable component of each row: labels[n] (ties: lowest index). */
+GMIX_API gmix_status gmix_predict(const gmix_model *m, const double *x,
+                                  size_t n, size_t d, size_t *labels,
+                                  gmix_error *err);
+
+/* Responsibilities: out[n][K], each row summing to one. */
+GMIX_API gmix_status gmix_predict_proba(const gmix_model *m, const double *x,
+                                        size_t n, size_t d, double *out,
+                                        gmix_error *err);
+
+/* Draw n rows from the mixture into x[n][d]; labels[n] (may be NULL)
+ * receives each row's component. Deterministic for a given seed on every
+ * platform. */
+GMIX_API gmix_status gmix_sample(const gmix_model *m, size_t n, uint64_t seed,
+                                 double *x, size_t *labels, gmix_error *err);
+
+/* Bayesian and Akaike information criteria on data x (lower is better):
+ * BIC = -2 Σ w log p + p log(Σ w), AIC = -2 Σ w log p + 2 p, with p =
+ * gmix_model_n_parameters (w NULL = ones, as scikit-learn). */
+GMIX_API gmix_status gmix_bic(const gmix_model *m, const double *x, size_t n,
+                              size_t d, const double *w, double *out,
+                              gmix_error *err);
+GMIX_API gmix_status gmix_aic(const gmix_model *m, const double *x, size_t n,
+                              size_t d, const double *w, double *out,
+                              gmix_error *err);
+
+/* ------------------------------------------------------------------------
+ * Model files (JSON, the format of DESIGN.md)
+ * ---------------------------------------------------------------------- */
+
+/* Write `m` to `path` atomically (a temporary file in the same folder, then
+ * rename): on failure the previous file, if any, is left intact. Doubles
+ * are written with 17 significant digits so a load gives identical values.
+ * GMIX_OK, GMIX_EINVAL, GMIX_EIO (path and reason named), GMIX_ENOMEM. */
+GMIX_API gmix_status gmix_model_save(const gmix_model *m, const char *path,
+                                     gmix_error *err);
+
+/* The JSON text of `m`, NUL-terminated, allocated with malloc: release it
+ * with gmix_free(). */
+GMIX_API gmix_status gmix_model_to_json(const gmix_model *m, char **out,
+                                        gmix_error *err);
+
+/* Read a model file. Every field is validated (shapes, finite numbers,
+ * weights summing to one, positive definite covariances); unknown keys are
+ * ignored; a wrong format name or a newer version is refused. GMIX_OK,
+ * GMIX_EINVAL, GMIX_EIO, GMIX_EFORMAT (what is wrong named), GMIX_ENOTPD,
+ * GMIX_ENOMEM. */
+GMIX_API gmix_status gmix_model_load(const char *path, gmix_model **out,
+                                     gmix_error *err);
+/* As gmix_model_load, from a NUL-terminated JSON string. */
+GMIX_API gmix_status gmix_model_from_json(const char *json, gmix_model **out,
+                                          gmix_error *err);
+
+/* Release memory the library returned as a plain buffer (gmix_model_to_json). */
+GMIX_API void gmix_free(void *p);
+
+/* ------------------------------------------------------------------------
+ * Data files: CSV, TSV, whitespace-separated text, NumPy .npy
+ * ---------------------------------------------------------------------- */
+
+typedef struct gmix_read_options {
+  char delimiter;  /* ',', '\t', ';', ' ' (any run of blanks), or 0 to detect.
+                      Default 0.                                            */
+  int header;      /* 1 present, 0 absent, -1 detect. Default -1.          */
+  const char *columns; /* Comma-separated column names or 1-based indices
+                          to keep, in that order; NULL keeps all. Default
+                          NULL.                                            */
+  const char *weight_column; /* Name or 1-based index of a column read as
+                                sample weights and removed from the data;
+                                NULL for none. Default NULL.               */
+  int drop_bad_rows; /* 0 refuses a bad cell or ragged row with an error;
+                        1 drops such rows and counts them. Default 0.      */
+  int allow_mmap;    /* 1 lets large float64 C-order little-endian .npy
+                        files be memory-mapped instead of copied. Default 1. */
+} gmix_read_options;
+
+GMIX_API void gmix_read_options_init(gmix_read_options *opt);
+
+/* A data matrix read from a file: n rows x d columns of doubles. */
+typedef struct gmix_table gmix_table;
+
+/*
+ * Read a data file. `path` "-" reads standard input (text only). A file
+ * whose first bytes are the NumPy magic is read as .npy (float64 or
+ * float32, C or Fortran order, either byte order); anything else as
+ * delimited text. Errors name file:line:column and the offending text.
+ * GMIX_OK, GMIX_EINVAL, GMIX_EIO, GMIX_EPARSE, GMIX_ENONFINITE,
+ * GMIX_EOVERFLOW, GMIX_ENOMEM.
+ */
+GMIX_API gmix_status gmix_table_read(const char *path,
+                                     const gmix_read_options *opt,
+                                     gmix_table **out, gmix_error *err);
+
+GMIX_API size_t gmix_table_rows(const gmix_table *t);
+GMIX_API size_t gmix_table_cols(const gmix_table *t);
+/* Row-major rows x cols data, valid until gmix_table_free. */
+GMIX_API const double *gmix_table_data(const gmix_table *t);
+/* Sample weights (rows values) when a weight column was read, else NULL. */
+GMIX_API const double *gmix_table_weights(const gmix_table *t);
+/* Name of column j (after selection), or NULL when there was no header. */
+GMIX_API const char *gmix_table_column_name(const gmix_table *t, size_t j);
+/* Rows dropped under drop_bad_rows. */
+GMIX_API size_t gmix_table_dropped_rows(const gmix_table *t);
+/* 1 if the data are memory-mapped from the file rather than copied. */
+GMIX_API int gmix_table_is_mapped(const gmix_table *t);
+GMIX_API void gmix_table_free(gmix_table *t);
+
+/* Write x[n][d] as a little-endian float64 C-order .npy file, atomically.
+ * GMIX_OK, GMIX_EINVAL, GMIX_EIO, GMIX_ENOMEM. */
+GMIX_API gmix_status gmix_npy_write(const char *path, const double *x,
+                                    size_t n, size_t d, gmix_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* GMIX_H */

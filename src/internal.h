@@ -1,0 +1,122 @@
+/*
+ * internal.h -- definitions shared by the library's source files only.
+ * Names with the gmix__ prefix are internal and not exported.
+ */
+#ifndef GMIX_INTERNAL_H
+#define GMIX_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gmix.h"
+
+#if defined(__GNUC__)
+#define GMIX__PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define GMIX__HIDDEN __attribute__((visibility("hidden")))
+#else
+#define GMIX__PRINTF(f, a)
+#define GMIX__HIDDEN
+#endif
+
+/* ---- allocation (alloc.c). Every allocation of the library goes through
+ * these so that a test build can make the N-th one fail. */
+void *gmix__malloc(size_t size);
+void *gmix__calloc(size_t count, size_t size);
+void *gmix__realloc(void *p, size_t size);
+void gmix__free(void *p);
+char *gmix__strdup(const char *s);
+/* Allocate count * size bytes, or NULL with *overflow set when the product
+ * does not fit in size_t. */
+void *gmix__malloc_array(size_t count, size_t size, int *overflow);
+
+#ifdef GMIX_FAULT_INJECTION
+/* Test builds only: make the allocation number `n` (1-based, counted from
+ * this call) and every later one fail; 0 disables. Returns how many
+ * allocations were made since the previous call. Thread-local. */
+size_t gmix__fault_inject(size_t n);
+#endif
+
+/* Checked size arithmetic: 0 on overflow, else 1 with *out set. */
+int gmix__mul(size_t a, size_t b, size_t *out);
+int gmix__mul3(size_t a, size_t b, size_t c, size_t *out);
+
+/* ---- errors (status.c) */
+/* Fill err (if non-NULL) with status and a formatted message; return
+ * status. */
+gmix_status gmix__error(gmix_error *err, gmix_status status, const char *fmt,
+                        ...) GMIX__PRINTF(3, 4);
+
+/* ---- the model (model.c) */
+struct gmix_model {
+  gmix_covariance_type type;
+  size_t k, d;
+  double *weights;   /* K                                                     */
+  double *log_weights; /* K, log of weights (-inf for zero)                  */
+  double *means;     /* K*d                                                   */
+  double *cov;       /* gmix_covariance_size doubles                          */
+  /* Precision Cholesky factor: full K x (d x d) upper U_k, row-major, with
+   * precision = U U^T; tied one d x d; diag K*d values 1/sigma; spherical K
+   * values 1/sigma. */
+  double *prec_chol;
+  double *log_det_chol; /* K: sum of log diag(U_k), i.e. -0.5 log det Sigma_k */
+  char **names;         /* d feature names or NULL                         */
+
+  gmix_fit_report report;
+  double *history;      /* report.n_iter lower bounds (n_history entries)  */
+  size_t n_history;
+  gmix_reseed_event *reseeds;
+  size_t n_reseeds;
+};
+
+/* Allocate a model of the given shape with uninitialised parameters. */
+gmix_status gmix__model_alloc(gmix_covariance_type type, size_t k, size_t d,
+                              gmix_model **out, gmix_error *err);
+
+/* Recompute prec_chol and log_det_chol from cov. On a covariance that is not
+ * positive definite returns GMIX_ENOTPD and sets *bad to the component
+ * (0 for tied). */
+gmix_status gmix__model_update_cholesky(gmix_model *m, size_t *bad);
+/* The same for one component only (full, diag, spherical). */
+gmix_status gmix__model_update_cholesky_one(gmix_model *m, size_t c);
+
+/* Recompute log_weights from weights. */
+void gmix__model_update_log_weights(gmix_model *m);
+
+/* Copy the parameters (not report/names) of src into dst, same shape. */
+void gmix__model_copy_params(gmix_model *dst, const gmix_model *src);
+
+/* Check x is n x d and finite; names the first bad row/column. */
+gmix_status gmix__check_data(const double *x, size_t n, size_t d,
+                             gmix_error *err);
+/* Check weights: finite, >= 0, positive sum; *sum receives the sum. */
+gmix_status gmix__check_weights(const double *w, size_t n, double *sum,
+                                gmix_error *err);
+
+/* ---- linear algebra (linalg.c): thin wrappers over CBLAS/LAPACKE */
+/* In place Cholesky a = L L^T of a row-major d x d SPD matrix; the lower
+ * triangle receives L and the strict upper triangle is zeroed. Returns 0 or
+ * the 1-based order of the leading minor that is not positive definite. */
+int gmix__cholesky_lower(double *a, size_t d);
+/* From the lower Cholesky factor L of Sigma, write U = L^{-T} (upper) with
+ * precision = U U^T, and return sum log diag(U) in *log_det. 0 or nonzero
+ * on a singular factor. */
+int gmix__precision_cholesky(const double *l, size_t d, double *u,
+                             double *log_det);
+/* Top eigenvector (unit length) and eigenvalue of a symmetric d x d matrix
+ * (lower triangle read). `work` holds 2*d*d + 2*d doubles. 0 or nonzero. */
+int gmix__top_eigen(const double *a, size_t d, double *vec, double *val,
+                    double *work);
+
+/* ---- random numbers (rng.c): xoshiro256** seeded by splitmix64 */
+typedef struct gmix__rng {
+  uint64_t s[4];
+} gmix__rng;
+void gmix__rng_seed(gmix__rng *r, uint64_t seed, uint64_t stream);
+uint64_t gmix__rng_next(gmix__rng *r);
+double gmix__rng_uniform(gmix__rng *r);  /* [0, 1) with 53 random bits */
+double gmix__rng_normal(gmix__rng *r);   /* standard normal */
+/* A stateless hash of (seed, a, b) to a uniform double in [0, 1). */
+double gmix__hash_uniform(uint64_t seed, uint64_t a, uint64_t b);
+
+#endif /* GMIX_INTERNAL_H */
