@@ -1,0 +1,871 @@
+/*
+ * model_json.c -- model files: a model as JSON text, and back.
+ *
+ * The format is the one of DESIGN.md ("Model file"). Writing is done here
+ * by hand rather than through cJSON's printer because cJSON prints doubles
+ * with 15 significant digits first and 17 only when 15 do not round-trip,
+ * and lays arrays of arrays out on one line; writing "%.17g" ourselves keeps
+ * every value exact and the matrices readable. Reading goes through cJSON.
+ *
+ * cJSON allocates through its global hooks; the library never changes them
+ * (that would be global state shared with the application). A test may
+ * route them through gmix__malloc to walk allocation failures.
+ */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define MODEL_FORMAT_NAME "gmix-model"
+#define MODEL_FORMAT_VERSION 1
+
+/* Integers in a model file are read as doubles by cJSON; above 2^53 they are
+ * no longer exact, so larger counts are refused rather than rounded. */
+#define MAX_EXACT_INTEGER 9007199254740992.0
+
+/* How many temporary names gmix_model_save tries before giving up (another
+ * writer holding each of them at once is the only reason to move on). */
+#define TEMP_NAME_ATTEMPTS 100
+
+/* ------------------------------------------------------------------------
+ * Writing
+ * ---------------------------------------------------------------------- */
+
+/* A growing string. Once an allocation fails `failed` is set and every
+ * later append is a no-op, so the writer checks for failure once at the
+ * end instead of after every call. */
+typedef struct strbuf {
+  char *text;
+  size_t len, cap;
+  int failed;
+} strbuf;
+
+static int sb_reserve(strbuf *b, size_t extra) {
+  if (b->failed)
+    return 0;
+  if (extra >= SIZE_MAX - b->len) {
+    b->failed = 1;
+    return 0;
+  }
+  if (b->len + extra + 1 <= b->cap)
+    return 1;
+  size_t cap = b->cap ? b->cap : 1024;
+  while (cap < b->len + extra + 1) {
+    if (cap > SIZE_MAX / 2) {
+      cap = b->len + extra + 1;
+      break;
+    }
+    cap *= 2;
+  }
+  char *p = gmix__realloc(b->text, cap);
+  if (!p) {
+    b->failed = 1;
+    return 0;
+  }
+  b->text = p;
+  b->cap = cap;
+  return 1;
+}
+
+static void sb_putn(strbuf *b, const char *s, size_t n) {
+  if (!sb_reserve(b, n))
+    return;
+  memcpy(b->text + b->len, s, n);
+  b->len += n;
+  b->text[b->len] = '\0';
+}
+
+static void sb_puts(strbuf *b, const char *s) {
+  sb_putn(b, s, strlen(s));
+}
+
+static void sb_size(strbuf *b, size_t v) {
+  char tmp[32];
+  int n = snprintf(tmp, sizeof tmp, "%zu", v);
+  sb_putn(b, tmp, (size_t)n);
+}
+
+/* A double with 17 significant digits, which is enough for strtod to give
+ * back the same bits. JSON has no NaN or infinity; parameters of a valid
+ * model are always finite, and a non-finite fit statistic (say the lower
+ * bound of a fit that ran no iteration) is written as null. */
+static void sb_double(strbuf *b, double v) {
+  char tmp[40];
+  if (!isfinite(v)) {
+    sb_puts(b, "null");
+    return;
+  }
+  int n = snprintf(tmp, sizeof tmp, "%.17g", v);
+  sb_putn(b, tmp, (size_t)n);
+}
+
+/* A JSON string literal. Bytes >= 0x80 pass through unchanged (feature
+ * names come from UTF-8 headers); quotes, backslashes and control
+ * characters are escaped. */
+static void sb_string(strbuf *b, const char *s) {
+  sb_putn(b, "\"", 1);
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c == '"' || c == '\\') {
+      char esc[2] = {'\\', (char)c};
+      sb_putn(b, esc, 2);
+    } else if (c < 0x20) {
+      char esc[8];
+      int n = snprintf(esc, sizeof esc, "\\u%04x", (unsigned)c);
+      sb_putn(b, esc, (size_t)n);
+    } else {
+      sb_putn(b, (const char *)&c, 1);
+    }
+  }
+  sb_putn(b, "\"", 1);
+}
+
+static void sb_vector(strbuf *b, const double *v, size_t n) {
+  sb_puts(b, "[");
+  for (size_t i = 0; i < n; i++) {
+    if (i)
+      sb_puts(b, ", ");
+    sb_double(b, v[i]);
+  }
+  sb_puts(b, "]");
+}
+
+/* A rows x cols matrix, one row per line, indented by `indent` spaces. */
+static void sb_matrix(strbuf *b, const double *v, size_t rows, size_t cols,
+                      int indent) {
+  sb_puts(b, "[\n");
+  for (size_t i = 0; i < rows; i++) {
+    for (int s = 0; s < indent + 2; s++)
+      sb_puts(b, " ");
+    sb_vector(b, v + i * cols, cols);
+    sb_puts(b, i + 1 < rows ? ",\n" : "\n");
+  }
+  for (int s = 0; s < indent; s++)
+    sb_puts(b, " ");
+  sb_puts(b, "]");
+}
+
+/* `count` matrices of rows x cols, as an array of matrices. */
+static void sb_matrices(strbuf *b, const double *v, size_t count, size_t rows,
+                        size_t cols) {
+  sb_puts(b, "[\n");
+  for (size_t c = 0; c < count; c++) {
+    sb_puts(b, "    ");
+    sb_matrix(b, v + c * rows * cols, rows, cols, 4);
+    sb_puts(b, c + 1 < count ? ",\n" : "\n");
+  }
+  sb_puts(b, "  ]");
+}
+
+static void sb_key(strbuf *b, const char *indent, const char *key) {
+  sb_puts(b, ",\n");
+  sb_puts(b, indent);
+  sb_string(b, key);
+  sb_puts(b, ": ");
+}
+
+/* The optional "fit" object: the report and the lower-bound history. */
+static void write_fit(strbuf *b, const gmix_fit_report *r,
+                      const double *history, size_t n_history) {
+  const char *in = "    ";
+  sb_puts(b, ",\n  \"fit\": {\n    \"converged\": ");
+  sb_puts(b, r->converged ? "true" : "false");
+  sb_key(b, in, "n_iter");
+  sb_size(b, r->n_iter);
+  sb_key(b, in, "n_init");
+  sb_size(b, r->n_init);
+  sb_key(b, in, "best_init");
+  sb_size(b, r->best_init);
+  sb_key(b, in, "lower_bound");
+  sb_double(b, r->lower_bound);
+  sb_key(b, in, "log_likelihood");
+  sb_double(b, r->log_likelihood);
+  sb_key(b, in, "n_samples");
+  sb_size(b, r->n_samples);
+  sb_key(b, in, "sum_weights");
+  sb_double(b, r->sum_weights);
+  sb_key(b, in, "n_reseeds");
+  sb_size(b, r->n_reseeds);
+  sb_key(b, in, "seconds");
+  sb_double(b, r->seconds);
+  sb_key(b, in, "history");
+  sb_vector(b, history, n_history);
+  sb_puts(b, "\n  }");
+}
+
+gmix_status gmix_model_to_json(const gmix_model *m, char **out,
+                               gmix_error *err) {
+  if (!m || !out)
+    return gmix__error(err, GMIX_EINVAL, "gmix_model_to_json: %s is NULL",
+                       m ? "out" : "model");
+  gmix_covariance_type type = gmix_model_covariance_type(m);
+  size_t k = gmix_model_n_components(m), d = gmix_model_n_features(m);
+  size_t n_cov = gmix_covariance_size(type, k, d), n_means;
+  if (n_cov == 0 || !gmix__mul(k, d, &n_means))
+    return gmix__error(err, GMIX_EOVERFLOW, "model too large to write");
+
+  gmix_fit_report report;
+  gmix_model_report(m, &report);
+  size_t n_history = report.has_fit ? gmix_model_history(m, NULL, 0) : 0;
+
+  int overflow = 0, o2 = 0, o3 = 0, o4 = 0;
+  double *weights = gmix__malloc_array(k, sizeof(double), &overflow);
+  double *means = gmix__malloc_array(n_means, sizeof(double), &o2);
+  double *cov = gmix__malloc_array(n_cov, sizeof(double), &o3);
+  double *history = gmix__malloc_array(n_history, sizeof(double), &o4);
+  strbuf b = {NULL, 0, 0, 0};
+  gmix_status status = GMIX_OK;
+  if (overflow || o2 || o3 || o4) {
+    status = gmix__error(err, GMIX_EOVERFLOW, "model too large to write");
+    goto done;
+  }
+  if (!weights || !means || !cov || !history) {
+    status = gmix__error(err, GMIX_ENOMEM, "out of memory writing a model");
+    goto done;
+  }
+  gmix_model_weights(m, weights);
+  gmix_model_means(m, means);
+  gmix_model_covariances(m, cov);
+  if (n_history)
+    gmix_model_history(m, history, n_history);
+
+  sb_puts(&b, "{\n  \"format\": \"" MODEL_FORMAT_NAME "\"");
+  sb_key(&b, "  ", "version");
+  sb_size(&b, MODEL_FORMAT_VERSION);
+  sb_key(&b, "  ", "covariance_type");
+  sb_string(&b, gmix_covariance_type_name(type));
+  sb_key(&b, "  ", "n_components");
+  sb_size(&b, k);
+  sb_key(&b, "  ", "n_features");
+  sb_size(&b, d);
+  if (gmix_model_feature_name(m, 0)) {
+    sb_key(&b, "  ", "feature_names");
+    sb_puts(&b, "[");
+    for (size_t j = 0; j < d; j++) {
+      if (j)
+        sb_puts(&b, ", ");
+      sb_string(&b, gmix_model_feature_name(m, j));
+    }
+    sb_puts(&b, "]");
+  }
+  sb_key(&b, "  ", "weights");
+  sb_vector(&b, weights, k);
+  sb_key(&b, "  ", "means");
+  sb_matrix(&b, means, k, d, 2);
+  sb_key(&b, "  ", "covariances");
+  switch (type) {
+  case GMIX_COV_FULL:
+    sb_matrices(&b, cov, k, d, d);
+    break;
+  case GMIX_COV_TIED:
+    sb_matrix(&b, cov, d, d, 2);
+    break;
+  case GMIX_COV_DIAG:
+    sb_matrix(&b, cov, k, d, 2);
+    break;
+  case GMIX_COV_SPHERICAL:
+    sb_vector(&b, cov, k);
+    break;
+  }
+  if (report.has_fit)
+    write_fit(&b, &report, history, n_history);
+  sb_puts(&b, "\n}\n");
+  if (b.failed) {
+    status = gmix__error(err, GMIX_ENOMEM, "out of memory writing a model");
+    goto done;
+  }
+  *out = b.text;
+  b.text = NULL;
+done:
+  gmix__free(b.text);
+  gmix__free(weights);
+  gmix__free(means);
+  gmix__free(cov);
+  gmix__free(history);
+  return status;
+}
+
+/* Write all of buf to fd, retrying short writes and interruptions. */
+static int write_all(int fd, const char *buf, size_t len) {
+  while (len > 0) {
+    ssize_t n = write(fd, buf, len);
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      return -1;
+    }
+    buf += n;
+    len -= (size_t)n;
+  }
+  return 0;
+}
+
+/* Write `text` to `path` so that `path` holds either its old content or
+ * all of the new one, never a part: the text goes to a new file in the
+ * same folder (rename is atomic only within one file system), is flushed
+ * to disk, and is then renamed over the target. The temporary name is
+ * created with O_EXCL so two writers never share one; it is made from the
+ * process id and an attempt number rather than mkstemp so that the file
+ * gets the usual permissions (0666 minus umask) instead of 0600. */
+static gmix_status write_atomic(const char *path, const char *text,
+                                gmix_error *err) {
+  size_t plen = strlen(path);
+  size_t cap = plen + 64;
+  char *tmp = gmix__malloc(cap);
+  if (!tmp)
+    return gmix__error(err, GMIX_ENOMEM, "out of memory saving '%s'", path);
+  int fd = -1;
+  for (int attempt = 0; attempt < TEMP_NAME_ATTEMPTS; attempt++) {
+    snprintf(tmp, cap, "%s.tmp-%ld-%d", path, (long)getpid(), attempt);
+    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd >= 0 || errno != EEXIST)
+      break;
+  }
+  if (fd < 0) {
+    int e = errno;
+    gmix__free(tmp);
+    return gmix__error(err, GMIX_EIO, "cannot write model file '%s': %s", path,
+                       strerror(e));
+  }
+  int e = 0;
+  if (write_all(fd, text, strlen(text)) != 0 || fsync(fd) != 0)
+    e = errno;
+  if (close(fd) != 0 && e == 0)
+    e = errno;
+  if (e == 0 && rename(tmp, path) != 0)
+    e = errno;
+  if (e != 0) {
+    unlink(tmp);
+    gmix__free(tmp);
+    return gmix__error(err, GMIX_EIO, "cannot write model file '%s': %s", path,
+                       strerror(e));
+  }
+  gmix__free(tmp);
+  return GMIX_OK;
+}
+
+gmix_status gmix_model_save(const gmix_model *m, const char *path,
+                            gmix_error *err) {
+  if (!m || !path || !*path)
+    return gmix__error(err, GMIX_EINVAL, "gmix_model_save: %s",
+                       !m ? "model is NULL" : "no file name");
+  char *text = NULL;
+  gmix_status status = gmix_model_to_json(m, &text, err);
+  if (status != GMIX_OK)
+    return status;
+  status = write_atomic(path, text, err);
+  gmix__free(text);
+  return status;
+}
+
+/* ------------------------------------------------------------------------
+ * Reading
+ * ---------------------------------------------------------------------- */
+
+/* Where the text came from, to prefix messages with "model.json: ". */
+typedef struct source {
+  const char *name; /* file name, or NULL for a string */
+  gmix_error *err;
+} source;
+
+/* Fail with a message prefixed by the source name. */
+static gmix_status fail(const source *src, gmix_status status, const char *fmt,
+                        ...) GMIX__PRINTF(3, 4);
+static gmix_status fail(const source *src, gmix_status status, const char *fmt,
+                        ...) {
+  char msg[GMIX_ERROR_MESSAGE_SIZE];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  if (src->name)
+    return gmix__error(src->err, status, "%s: %s", src->name, msg);
+  return gmix__error(src->err, status, "%s", msg);
+}
+
+/* What a JSON value is, for messages ("'n_features' is a string"). */
+static const char *json_kind(const cJSON *v) {
+  if (cJSON_IsNumber(v))
+    return "a number";
+  if (cJSON_IsString(v))
+    return "a string";
+  if (cJSON_IsBool(v))
+    return "a boolean";
+  if (cJSON_IsNull(v))
+    return "null";
+  if (cJSON_IsArray(v))
+    return "an array";
+  if (cJSON_IsObject(v))
+    return "an object";
+  return "not a value";
+}
+
+static size_t json_count(const cJSON *array) {
+  size_t n = 0;
+  for (const cJSON *c = array->child; c; c = c->next)
+    n++;
+  return n;
+}
+
+/* A count (n_components, n_iter, ...): a number that is a whole value in
+ * [min, 2^53]. Missing is an error when `required`, else *out is left. */
+static gmix_status get_count(const source *src, const cJSON *obj,
+                             const char *key, double min, int required,
+                             size_t *out) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+  if (!v) {
+    if (!required)
+      return GMIX_OK;
+    return fail(src, GMIX_EFORMAT, "missing '%s'", key);
+  }
+  double x = v->valuedouble;
+  if (!cJSON_IsNumber(v) || !(x >= min) || x > MAX_EXACT_INTEGER ||
+      x != floor(x)) {
+    if (cJSON_IsNumber(v))
+      return fail(src, GMIX_EFORMAT,
+                  "'%s' must be a whole number >= %.0f (got %.17g)", key, min,
+                  x);
+    return fail(src, GMIX_EFORMAT, "'%s' must be a whole number (got %s)", key,
+                json_kind(v));
+  }
+  if (x > (double)SIZE_MAX)
+    return fail(src, GMIX_EFORMAT, "'%s' is too large (%.17g)", key, x);
+  *out = (size_t)x;
+  return GMIX_OK;
+}
+
+/* A statistic of the fit report: a finite number, or null for "not
+ * available" (read as NaN). Optional. */
+static gmix_status get_stat(const source *src, const cJSON *fit,
+                            const char *key, double *out) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(fit, key);
+  if (!v)
+    return GMIX_OK;
+  if (cJSON_IsNull(v)) {
+    *out = NAN;
+    return GMIX_OK;
+  }
+  if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble))
+    return fail(src, GMIX_EFORMAT,
+                "'fit.%s' must be a finite number or null (got %s)", key,
+                cJSON_IsNumber(v) ? "a non-finite number" : json_kind(v));
+  *out = v->valuedouble;
+  return GMIX_OK;
+}
+
+/* The shape an array of numbers must have, in words: "an array of 3 arrays
+ * of 2 numbers". */
+static void describe_shape(char *buf, size_t cap, const size_t *shape,
+                           int ndim) {
+  size_t used = 0;
+  buf[0] = '\0';
+  for (int i = 0; i < ndim && used < cap; i++) {
+    int n = snprintf(buf + used, cap - used, "%s%zu %s",
+                     i ? " of " : "an array of ", shape[i],
+                     i + 1 < ndim ? "arrays" : "numbers");
+    if (n < 0)
+      break;
+    used += (size_t)n;
+  }
+}
+
+/* Walk a nested array of numbers against `shape` (ndim <= 3). With `out`
+ * NULL it only checks, so a hostile n_components is refused by comparing
+ * it with what the file holds, before anything of that size is allocated;
+ * with `out` it also copies the values in row-major order. On a mismatch
+ * `where` receives what is wrong ("means[1] has 3 elements"). */
+static int walk_array(const cJSON *v, const size_t *shape, int ndim,
+                      const char *key, char *path, size_t path_len, double *out,
+                      size_t *pos, char *where, size_t cap) {
+  if (ndim == 0) {
+    if (!cJSON_IsNumber(v)) {
+      snprintf(where, cap, "%s%s is %s", key, path, json_kind(v));
+      return 0;
+    }
+    if (!isfinite(v->valuedouble)) {
+      snprintf(where, cap, "%s%s is not a finite number", key, path);
+      return 0;
+    }
+    if (out)
+      out[*pos] = v->valuedouble;
+    (*pos)++;
+    return 1;
+  }
+  if (!cJSON_IsArray(v)) {
+    snprintf(where, cap, "%s%s is %s", key, path, json_kind(v));
+    return 0;
+  }
+  size_t n = json_count(v);
+  if (n != shape[0]) {
+    snprintf(where, cap, "%s%s has %zu element%s", key, path, n,
+             n == 1 ? "" : "s");
+    return 0;
+  }
+  size_t i = 0;
+  for (const cJSON *c = v->child; c; c = c->next, i++) {
+    int len = snprintf(path + path_len, 64, "[%zu]", i);
+    if (!walk_array(c, shape + 1, ndim - 1, key, path,
+                    path_len + (size_t)(len > 0 ? len : 0), out, pos, where,
+                    cap))
+      return 0;
+  }
+  path[path_len] = '\0';
+  return 1;
+}
+
+/* Check (out NULL) or read (out non-NULL) the array `key` of `obj`. */
+static gmix_status get_array(const source *src, const cJSON *obj,
+                             const char *key, const size_t *shape, int ndim,
+                             double *out) {
+  char expected[256], where[256], path[4 * 64];
+  describe_shape(expected, sizeof expected, shape, ndim);
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+  if (!v)
+    return fail(src, GMIX_EFORMAT, "missing '%s' (%s)", key, expected);
+  size_t pos = 0;
+  path[0] = '\0';
+  if (!walk_array(v, shape, ndim, key, path, 0, out, &pos, where, sizeof where))
+    return fail(src, GMIX_EFORMAT, "'%s' must be %s (%s)", key, expected,
+                where);
+  return GMIX_OK;
+}
+
+/* The shapes of the parameter arrays of a K-component, d-feature model. */
+typedef struct shapes {
+  size_t weights[1], means[2], cov[3];
+  int cov_ndim;
+} shapes;
+
+static void model_shapes(gmix_covariance_type type, size_t k, size_t d,
+                         shapes *s) {
+  s->weights[0] = k;
+  s->means[0] = k;
+  s->means[1] = d;
+  switch (type) {
+  case GMIX_COV_FULL:
+    s->cov[0] = k, s->cov[1] = d, s->cov[2] = d, s->cov_ndim = 3;
+    break;
+  case GMIX_COV_TIED:
+    s->cov[0] = d, s->cov[1] = d, s->cov_ndim = 2;
+    break;
+  case GMIX_COV_DIAG:
+    s->cov[0] = k, s->cov[1] = d, s->cov_ndim = 2;
+    break;
+  case GMIX_COV_SPHERICAL:
+    s->cov[0] = k, s->cov_ndim = 1;
+    break;
+  }
+}
+
+/* Read "feature_names" (optional: d strings) into a new model. */
+static gmix_status read_names(const source *src, const cJSON *root, size_t d,
+                              gmix_model *m) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "feature_names");
+  if (!v || cJSON_IsNull(v))
+    return GMIX_OK;
+  if (!cJSON_IsArray(v) || json_count(v) != d)
+    return fail(src, GMIX_EFORMAT,
+                "'feature_names' must be an array of %zu strings (got %s%s)", d,
+                json_kind(v), cJSON_IsArray(v) ? " of another length" : "");
+  int overflow = 0;
+  const char **names = gmix__malloc_array(d, sizeof *names, &overflow);
+  if (!names)
+    return fail(src, GMIX_ENOMEM, "out of memory");
+  size_t j = 0;
+  for (const cJSON *c = v->child; c; c = c->next, j++) {
+    if (!cJSON_IsString(c)) {
+      gmix__free(names);
+      return fail(src, GMIX_EFORMAT, "'feature_names'[%zu] must be a string",
+                  j);
+    }
+    names[j] = c->valuestring;
+  }
+  gmix_status status = gmix_model_set_feature_names(m, names);
+  gmix__free(names);
+  if (status != GMIX_OK)
+    return fail(src, status, "cannot set feature names: %s",
+                gmix_strerror(status));
+  return GMIX_OK;
+}
+
+/* Read the optional "fit" object into the model's report. Every member is
+ * optional (a hand-written file may give only some); those present must
+ * have the right type. */
+static gmix_status read_fit(const source *src, const cJSON *root,
+                            gmix_model *m) {
+  const cJSON *fit = cJSON_GetObjectItemCaseSensitive(root, "fit");
+  if (!fit || cJSON_IsNull(fit))
+    return GMIX_OK;
+  if (!cJSON_IsObject(fit))
+    return fail(src, GMIX_EFORMAT, "'fit' must be an object (got %s)",
+                json_kind(fit));
+  gmix_fit_report r;
+  memset(&r, 0, sizeof r);
+  r.has_fit = 1;
+  const cJSON *conv = cJSON_GetObjectItemCaseSensitive(fit, "converged");
+  if (conv && !cJSON_IsBool(conv))
+    return fail(src, GMIX_EFORMAT, "'fit.converged' must be true or false");
+  r.converged = conv ? cJSON_IsTrue(conv) : 0;
+  gmix_status s;
+  if ((s = get_count(src, fit, "n_iter", 0, 0, &r.n_iter)) ||
+      (s = get_count(src, fit, "n_init", 0, 0, &r.n_init)) ||
+      (s = get_count(src, fit, "best_init", 0, 0, &r.best_init)) ||
+      (s = get_count(src, fit, "n_samples", 0, 0, &r.n_samples)) ||
+      (s = get_count(src, fit, "n_reseeds", 0, 0, &r.n_reseeds)) ||
+      (s = get_stat(src, fit, "lower_bound", &r.lower_bound)) ||
+      (s = get_stat(src, fit, "log_likelihood", &r.log_likelihood)) ||
+      (s = get_stat(src, fit, "sum_weights", &r.sum_weights)) ||
+      (s = get_stat(src, fit, "seconds", &r.seconds)))
+    return s;
+
+  const cJSON *h = cJSON_GetObjectItemCaseSensitive(fit, "history");
+  size_t n_history = 0;
+  double *history = NULL;
+  if (h && !cJSON_IsNull(h)) {
+    if (!cJSON_IsArray(h))
+      return fail(src, GMIX_EFORMAT, "'fit.history' must be an array (got %s)",
+                  json_kind(h));
+    n_history = json_count(h);
+    int overflow = 0;
+    history = gmix__malloc_array(n_history, sizeof(double), &overflow);
+    if (!history)
+      return fail(src, GMIX_ENOMEM, "out of memory");
+    size_t i = 0;
+    for (const cJSON *c = h->child; c; c = c->next, i++) {
+      if (cJSON_IsNull(c)) {
+        history[i] = NAN;
+      } else if (cJSON_IsNumber(c) && isfinite(c->valuedouble)) {
+        history[i] = c->valuedouble;
+      } else {
+        gmix__free(history);
+        return fail(src, GMIX_EFORMAT,
+                    "'fit.history'[%zu] must be a finite number (got %s)", i,
+                    json_kind(c));
+      }
+    }
+  }
+  s = gmix_model_set_report(m, &r, history, n_history);
+  gmix__free(history);
+  if (s != GMIX_OK)
+    return fail(src, s, "cannot attach the fit report: %s", gmix_strerror(s));
+  return GMIX_OK;
+}
+
+/* Build a model from a parsed document. Everything is checked against the
+ * header fields before anything of their size is allocated; the
+ * mathematical checks (weights summing to one, positive definite
+ * covariances) are gmix_model_create's, whose message names the
+ * component. */
+static gmix_status build_model(const source *src, const cJSON *root,
+                               gmix_model **out) {
+  if (!cJSON_IsObject(root))
+    return fail(src, GMIX_EFORMAT,
+                "not a gmix model: the top level is %s, not an object",
+                json_kind(root));
+  const cJSON *format = cJSON_GetObjectItemCaseSensitive(root, "format");
+  if (!format)
+    return fail(src, GMIX_EFORMAT, "not a gmix model: no 'format' key");
+  if (!cJSON_IsString(format) ||
+      strcmp(format->valuestring, MODEL_FORMAT_NAME) != 0) {
+    if (cJSON_IsString(format))
+      return fail(src, GMIX_EFORMAT, "not a gmix model: format is '%.64s'",
+                  format->valuestring);
+    return fail(src, GMIX_EFORMAT, "not a gmix model: format is %s",
+                json_kind(format));
+  }
+  size_t version = 0, k = 0, d = 0;
+  gmix_status s;
+  if ((s = get_count(src, root, "version", 1, 1, &version)))
+    return s;
+  if (version > MODEL_FORMAT_VERSION)
+    return fail(src, GMIX_EFORMAT,
+                "model version %zu is newer than this gmix reads (%d)", version,
+                MODEL_FORMAT_VERSION);
+
+  const cJSON *ct = cJSON_GetObjectItemCaseSensitive(root, "covariance_type");
+  gmix_covariance_type type;
+  if (!ct)
+    return fail(src, GMIX_EFORMAT, "missing 'covariance_type'");
+  if (!cJSON_IsString(ct) ||
+      gmix_covariance_type_parse(ct->valuestring, &type) != GMIX_OK)
+    return fail(src, GMIX_EFORMAT,
+                "'covariance_type' must be \"full\", \"tied\", \"diag\" or "
+                "\"spherical\" (got %s%.64s%s)",
+                cJSON_IsString(ct) ? "'" : json_kind(ct),
+                cJSON_IsString(ct) ? ct->valuestring : "",
+                cJSON_IsString(ct) ? "'" : "");
+  if ((s = get_count(src, root, "n_components", 1, 1, &k)) ||
+      (s = get_count(src, root, "n_features", 1, 1, &d)))
+    return s;
+  size_t n_means, n_cov = gmix_covariance_size(type, k, d);
+  if (n_cov == 0 || !gmix__mul(k, d, &n_means))
+    return fail(src, GMIX_EFORMAT,
+                "n_components %zu and n_features %zu are too large", k, d);
+
+  shapes sh;
+  model_shapes(type, k, d, &sh);
+  if ((s = get_array(src, root, "weights", sh.weights, 1, NULL)) ||
+      (s = get_array(src, root, "means", sh.means, 2, NULL)) ||
+      (s = get_array(src, root, "covariances", sh.cov, sh.cov_ndim, NULL)))
+    return s;
+
+  /* The arrays hold K, K*d and n_cov numbers, so these sizes are bounded by
+   * the length of the text. */
+  double *weights = gmix__malloc(k * sizeof(double));
+  double *means = gmix__malloc(n_means * sizeof(double));
+  double *cov = gmix__malloc(n_cov * sizeof(double));
+  gmix_model *m = NULL;
+  if (!weights || !means || !cov) {
+    s = fail(src, GMIX_ENOMEM, "out of memory");
+    goto done;
+  }
+  get_array(src, root, "weights", sh.weights, 1, weights);
+  get_array(src, root, "means", sh.means, 2, means);
+  get_array(src, root, "covariances", sh.cov, sh.cov_ndim, cov);
+
+  gmix_error cerr;
+  cerr.message[0] = '\0';
+  s = gmix_model_create(type, k, d, weights, means, cov, &m, &cerr);
+  if (s != GMIX_OK) {
+    /* Bad weights or values are a defect of the file; a covariance that is
+     * not positive definite keeps its own status, as the header says. */
+    if (s != GMIX_ENOMEM && s != GMIX_ENOTPD)
+      s = GMIX_EFORMAT;
+    s = fail(src, s, "%s", cerr.message);
+    goto done;
+  }
+  if ((s = read_names(src, root, d, m)) || (s = read_fit(src, root, m)))
+    goto done;
+  *out = m;
+  m = NULL;
+done:
+  gmix_model_free(m);
+  gmix__free(weights);
+  gmix__free(means);
+  gmix__free(cov);
+  return s;
+}
+
+/* Parse JSON text of `len` bytes (NUL-terminated at text[len]) into a
+ * model. cJSON returns NULL both for bad syntax and when an allocation
+ * fails; a one-byte allocation through cJSON's own allocator tells the two
+ * apart (when memory is exhausted it fails too). */
+static gmix_status parse_model(const source *src, const char *text, size_t len,
+                               gmix_model **out) {
+  size_t start = 0;
+  while (start < len && strchr(" \t\r\n", text[start]))
+    start++;
+  if (start == len)
+    return fail(src, GMIX_EFORMAT, "empty model file (no JSON text)");
+  const char *nul = memchr(text, '\0', len);
+  if (nul)
+    return fail(src, GMIX_EFORMAT, "invalid JSON: a NUL byte at byte %zu",
+                (size_t)(nul - text));
+
+  const char *end = NULL;
+  cJSON *root = cJSON_ParseWithOpts(text, &end, 1);
+  if (!root) {
+    void *probe = cJSON_malloc(1);
+    if (!probe)
+      return fail(src, GMIX_ENOMEM, "out of memory parsing the model");
+    cJSON_free(probe);
+    size_t pos =
+        end && end >= text && end <= text + len ? (size_t)(end - text) : len;
+    size_t line = 1, col = 1;
+    for (size_t i = 0; i < pos; i++) {
+      if (text[i] == '\n')
+        line++, col = 1;
+      else
+        col++;
+    }
+    if (pos >= len)
+      return fail(src, GMIX_EFORMAT,
+                  "invalid JSON: the text ends early (truncated?) at byte "
+                  "%zu (line %zu)",
+                  len, line);
+    return fail(src, GMIX_EFORMAT,
+                "invalid JSON near byte %zu (line %zu, column %zu)", pos, line,
+                col);
+  }
+  gmix_status s = build_model(src, root, out);
+  cJSON_Delete(root);
+  return s;
+}
+
+gmix_status gmix_model_from_json(const char *json, gmix_model **out,
+                                 gmix_error *err) {
+  source src = {NULL, err};
+  if (!json || !out)
+    return gmix__error(err, GMIX_EINVAL, "gmix_model_from_json: %s is NULL",
+                       json ? "out" : "json");
+  return parse_model(&src, json, strlen(json), out);
+}
+
+/* Read a whole file into a NUL-terminated buffer. */
+static gmix_status read_file(const source *src, const char *path, char **text,
+                             size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return fail(src, GMIX_EIO, "cannot open model file: %s", strerror(errno));
+  size_t cap = 4096, n = 0;
+  char *buf = gmix__malloc(cap);
+  if (!buf) {
+    fclose(f);
+    return fail(src, GMIX_ENOMEM, "out of memory reading the model");
+  }
+  for (;;) {
+    if (cap - n < 2) {
+      if (cap > SIZE_MAX / 2) {
+        gmix__free(buf);
+        fclose(f);
+        return fail(src, GMIX_EOVERFLOW, "model file too large");
+      }
+      char *p = gmix__realloc(buf, cap * 2);
+      if (!p) {
+        gmix__free(buf);
+        fclose(f);
+        return fail(src, GMIX_ENOMEM, "out of memory reading the model");
+      }
+      buf = p;
+      cap *= 2;
+    }
+    size_t got = fread(buf + n, 1, cap - n - 1, f);
+    n += got;
+    if (got == 0)
+      break;
+  }
+  int bad = ferror(f);
+  int e = errno;
+  fclose(f);
+  if (bad) {
+    gmix__free(buf);
+    return fail(src, GMIX_EIO, "cannot read model file: %s", strerror(e));
+  }
+  buf[n] = '\0';
+  *text = buf;
+  *len = n;
+  return GMIX_OK;
+}
+
+gmix_status gmix_model_load(const char *path, gmix_model **out,
+                            gmix_error *err) {
+  source src = {path, err};
+  if (!path || !out)
+    return gmix__error(err, GMIX_EINVAL, "gmix_model_load: %s is NULL",
+                       path ? "out" : "path");
+  char *text = NULL;
+  size_t len = 0;
+  gmix_status s = read_file(&src, path, &text, &len);
+  if (s != GMIX_OK)
+    return s;
+  s = parse_model(&src, text, len, out);
+  gmix__free(text);
+  return s;
+}
