@@ -1,0 +1,288 @@
+/*
+ * common.c -- error reporting, option parsing and file handling shared by
+ * the subcommands of the gmix tool.
+ */
+#include "common.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+void cli_error(const char *fmt, ...) {
+  va_list ap;
+  fputs("gmix: ", stderr);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fputc('\n', stderr);
+}
+
+void cli_warn(const char *fmt, ...) {
+  va_list ap;
+  fputs("gmix: warning: ", stderr);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fputc('\n', stderr);
+}
+
+int cli_usage(const char *cmd, const char *fmt, ...) {
+  va_list ap;
+  fprintf(stderr, "gmix%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fprintf(stderr, "\nTry 'gmix %s%s--help' for more information.\n",
+          cmd ? cmd : "", cmd ? " " : "");
+  return EXIT_USAGE;
+}
+
+/* Statuses map to the three failure exit codes: bad input (including a
+ * bad model file and running out of memory on it) is 2, a failure of the
+ * numerical method on valid input is 3. An invalid argument that reached
+ * the library is a data problem too, since options are checked first. */
+int cli_exit_code(gmix_status status) {
+  switch (status) {
+  case GMIX_OK:
+    return EXIT_OK;
+  case GMIX_ENOTPD:
+  case GMIX_ECOLLAPSE:
+  case GMIX_ECANCELLED:
+    return EXIT_NUMERIC;
+  default:
+    return EXIT_DATA;
+  }
+}
+
+int cli_fail(const gmix_error *err) {
+  if (err->message[0])
+    cli_error("%s", err->message);
+  else
+    cli_error("%s", gmix_strerror(err->status));
+  return cli_exit_code(err->status);
+}
+
+/* A whole number with nothing after it; strtoull alone would accept a
+ * leading minus sign and wrap it around. */
+static int parse_u64(const char *arg, uint64_t *out) {
+  const char *p = arg;
+  while (*p == ' ')
+    p++;
+  if (*p < '0' || *p > '9')
+    return 0;
+  char *end;
+  errno = 0;
+  unsigned long long v = strtoull(p, &end, 10);
+  if (errno || *end != '\0')
+    return 0;
+  *out = (uint64_t)v;
+  return 1;
+}
+
+int cli_parse_count(const char *cmd, const char *opt, const char *arg,
+                    size_t min, size_t *out) {
+  uint64_t v;
+  if (!parse_u64(arg, &v) || v > SIZE_MAX || v < min) {
+    cli_usage(cmd, "%s needs a whole number >= %zu, not '%s'", opt, min, arg);
+    return 0;
+  }
+  *out = (size_t)v;
+  return 1;
+}
+
+int cli_parse_u64(const char *cmd, const char *opt, const char *arg,
+                  uint64_t *out) {
+  if (!parse_u64(arg, out)) {
+    cli_usage(cmd, "%s needs a whole number >= 0, not '%s'", opt, arg);
+    return 0;
+  }
+  return 1;
+}
+
+int cli_parse_double(const char *cmd, const char *opt, const char *arg,
+                     double min, double *out) {
+  char *end;
+  errno = 0;
+  double v = strtod(arg, &end);
+  if (end == arg || *end != '\0' || errno == ERANGE || !isfinite(v) ||
+      v < min) {
+    cli_usage(cmd, "%s needs a finite number >= %g, not '%s'", opt, min, arg);
+    return 0;
+  }
+  *out = v;
+  return 1;
+}
+
+int cli_data_option(const char *cmd, int c, const char *arg,
+                    gmix_read_options *ropt) {
+  switch (c) {
+  case OPT_COLUMNS:
+    ropt->columns = arg;
+    return 1;
+  case OPT_HEADER:
+    ropt->header = 1;
+    return 1;
+  case OPT_NO_HEADER:
+    ropt->header = 0;
+    return 1;
+  case OPT_DROP_BAD_ROWS:
+    ropt->drop_bad_rows = 1;
+    return 1;
+  case OPT_DELIMITER:
+    if (strcmp(arg, "tab") == 0 || strcmp(arg, "\\t") == 0 ||
+        strcmp(arg, "\t") == 0)
+      ropt->delimiter = '\t';
+    else if (strcmp(arg, "space") == 0 || strcmp(arg, "whitespace") == 0 ||
+             strcmp(arg, " ") == 0)
+      ropt->delimiter = ' ';
+    else if (strcmp(arg, ",") == 0 || strcmp(arg, "comma") == 0)
+      ropt->delimiter = ',';
+    else if (strcmp(arg, ";") == 0 || strcmp(arg, "semicolon") == 0)
+      ropt->delimiter = ';';
+    else {
+      cli_usage(cmd, "--delimiter must be ',', ';', 'tab' or 'space', not '%s'",
+                arg);
+      return -1;
+    }
+    return 1;
+  default:
+    return 0;
+  }
+}
+
+int cli_read_data(const char *path, const gmix_read_options *ropt,
+                  gmix_table **out) {
+  gmix_error err;
+  err.message[0] = '\0';
+  gmix_status s = gmix_table_read(path, ropt, out, &err);
+  if (s != GMIX_OK)
+    return cli_fail(&err);
+  size_t dropped = gmix_table_dropped_rows(*out);
+  if (dropped)
+    cli_warn("dropped %zu bad row%s of %s", dropped, dropped == 1 ? "" : "s",
+             strcmp(path, "-") == 0 ? "standard input" : path);
+  return EXIT_OK;
+}
+
+int cli_read_weights(const char *path, size_t n, double **out) {
+  gmix_read_options ropt;
+  gmix_read_options_init(&ropt);
+  gmix_table *t = NULL;
+  int rc = cli_read_data(path, &ropt, &t);
+  if (rc != EXIT_OK)
+    return rc;
+  if (gmix_table_cols(t) != 1 || gmix_table_rows(t) != n) {
+    cli_error("%s: a weights file must hold one column of %zu values (one "
+              "per data row), not %zu column%s of %zu",
+              path, n, gmix_table_cols(t), gmix_table_cols(t) == 1 ? "" : "s",
+              gmix_table_rows(t));
+    gmix_table_free(t);
+    return EXIT_DATA;
+  }
+  double *w = malloc((n ? n : 1) * sizeof *w);
+  if (!w) {
+    gmix_table_free(t);
+    cli_error("out of memory");
+    return EXIT_DATA;
+  }
+  if (n)
+    memcpy(w, gmix_table_data(t), n * sizeof *w);
+  gmix_table_free(t);
+  *out = w;
+  return EXIT_OK;
+}
+
+int cli_load_model(const char *path, gmix_model **out) {
+  gmix_error err;
+  err.message[0] = '\0';
+  gmix_status s = gmix_model_load(path, out, &err);
+  if (s != GMIX_OK) {
+    cli_fail(&err);
+    /* Whatever is wrong with it, an unusable model file is bad input. */
+    return EXIT_DATA;
+  }
+  return EXIT_OK;
+}
+
+int cli_check_dimension(const gmix_model *m, const char *model_path,
+                        const gmix_table *t, const char *data_path) {
+  size_t d = gmix_model_n_features(m), cols = gmix_table_cols(t);
+  const char *data = strcmp(data_path, "-") == 0 ? "standard input" : data_path;
+  if (cols != d) {
+    cli_error("%s has %zu column%s but the model %s has %zu feature%s%s", data,
+              cols, cols == 1 ? "" : "s", model_path, d, d == 1 ? "" : "s",
+              cols > d ? "; choose them with --columns" : "");
+    return EXIT_DATA;
+  }
+  for (size_t j = 0; j < d; j++) {
+    const char *have = gmix_table_column_name(t, j);
+    const char *want = gmix_model_feature_name(m, j);
+    if (have && want && strcmp(have, want) != 0) {
+      cli_warn("column %zu of %s is '%s' but the model was fitted on '%s'",
+               j + 1, data, have, want);
+      break;
+    }
+  }
+  return EXIT_OK;
+}
+
+FILE *cli_open_output(const char *path) {
+  if (!path || strcmp(path, "-") == 0)
+    return stdout;
+  FILE *f = fopen(path, "w");
+  if (!f)
+    cli_error("cannot write '%s': %s", path, strerror(errno));
+  return f;
+}
+
+int cli_close_output(FILE *f, const char *path, int status) {
+  const char *name = f == stdout ? "standard output" : path;
+  int bad = ferror(f);
+  if (fflush(f) != 0)
+    bad = 1;
+  int e = errno;
+  if (f != stdout && fclose(f) != 0) {
+    bad = 1;
+    e = errno;
+  }
+  if (bad && status == EXIT_OK) {
+    cli_error("error writing %s: %s", name, strerror(e));
+    return EXIT_DATA;
+  }
+  return status;
+}
+
+void cli_print_double(FILE *f, double v) {
+  fprintf(f, "%.17g", v);
+}
+
+void cli_print_csv_field(FILE *f, const char *s) {
+  if (!strpbrk(s, ",\"\r\n")) {
+    fputs(s, f);
+    return;
+  }
+  fputc('"', f);
+  for (; *s; s++) {
+    if (*s == '"')
+      fputc('"', f);
+    fputc(*s, f);
+  }
+  fputc('"', f);
+}
+
+int cli_wants_help(int argc, char **argv) {
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--") == 0)
+      return 0;
+    if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+      return 1;
+  }
+  return 0;
+}
+
+void cli_print_manual(const cli_command *cmd, FILE *f) {
+  for (const char *const *piece = cmd->manual; *piece; piece++)
+    fputs(*piece, f);
+}

@@ -1,0 +1,160 @@
+/*
+ * common.h -- what the subcommands of the gmix tool share: exit codes,
+ * error reporting, option parsing, reading data and models, writing output.
+ */
+#ifndef GMIX_CLI_COMMON_H
+#define GMIX_CLI_COMMON_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "gmix.h"
+
+/* Exit codes, as documented in `gmix --help`. */
+enum {
+  EXIT_OK = 0,     /* success                                        */
+  EXIT_USAGE = 1,  /* bad command line                               */
+  EXIT_DATA = 2,   /* unreadable or invalid data, model or output    */
+  EXIT_NUMERIC = 3 /* the numerical method failed (e.g. collapse)    */
+};
+
+/* A subcommand: its name, one-line summary, entry point and manual page.
+ * The manual is a NULL-terminated list of pieces printed one after the
+ * other, because ISO C compilers need only support string literals of
+ * 4095 characters. */
+typedef struct cli_command {
+  const char *name;
+  const char *summary;
+  int (*run)(int argc, char **argv);
+  const char *const *manual;
+} cli_command;
+
+extern const cli_command cli_fit, cli_predict, cli_score, cli_sample, cli_info;
+
+/* The exit-status section shared by every manual page. */
+#define CLI_EXIT_STATUS                                                        \
+  "EXIT STATUS\n"                                                              \
+  "       0  success\n"                                                        \
+  "       1  usage error: unknown option, missing or malformed argument\n"     \
+  "       2  data or I/O error: a file cannot be read or written, or holds\n"  \
+  "          bad data (empty, ragged, non-numeric, NaN/Inf, wrong number of\n" \
+  "          columns, fewer rows than components), or a model file is\n"       \
+  "          invalid\n"                                                        \
+  "       3  numerical failure: a covariance is not positive definite or a\n"  \
+  "          component collapsed and could not be re-seeded\n"
+
+/* The data-reading options shared by fit, predict and score. */
+#define CLI_DATA_OPTIONS_HELP                                                  \
+  "   Reading data\n"                                                          \
+  "       DATA is a CSV, TSV or whitespace-separated text file, or a NumPy\n"  \
+  "       .npy file (float64 or float32, any order or byte order), or - for\n" \
+  "       standard input (text only). The delimiter and a header line are\n"   \
+  "       detected; header names are carried into the model file.\n"           \
+  "\n"                                                                         \
+  "       --columns LIST\n"                                                    \
+  "              Use only these columns, in this order: names or 1-based\n"    \
+  "              indices separated by commas (\"waiting,eruptions\" or "       \
+  "\"2,1\").\n"                                                                \
+  "\n"                                                                         \
+  "       --delimiter C\n"                                                     \
+  "              Field separator: ',', ';', 'tab' or 'space' (any run of\n"    \
+  "              blanks). Default: detected.\n"                                \
+  "\n"                                                                         \
+  "       --header, --no-header\n"                                             \
+  "              The first line is (is not) a header. Default: detected.\n"    \
+  "\n"                                                                         \
+  "       --drop-bad-rows\n"                                                   \
+  "              Skip rows with an empty, non-numeric, NaN or infinite cell\n" \
+  "              or the wrong number of cells instead of stopping at the\n"    \
+  "              first; the number skipped is reported on standard error.\n"
+
+/* getopt_long values of the shared data options (above any short option
+ * character). */
+enum {
+  OPT_COLUMNS = 256,
+  OPT_DELIMITER,
+  OPT_HEADER,
+  OPT_NO_HEADER,
+  OPT_DROP_BAD_ROWS,
+  OPT_FIRST_COMMAND_OPTION /* subcommands number their own from here */
+};
+
+#define CLI_DATA_LONG_OPTIONS                                                  \
+  {"columns", required_argument, NULL, OPT_COLUMNS},                           \
+      {"delimiter", required_argument, NULL, OPT_DELIMITER},                   \
+      {"header", no_argument, NULL, OPT_HEADER},                               \
+      {"no-header", no_argument, NULL, OPT_NO_HEADER}, {                       \
+    "drop-bad-rows", no_argument, NULL, OPT_DROP_BAD_ROWS                      \
+  }
+
+/* Print "gmix: <message>" on standard error. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print "gmix: warning: <message>" on standard error. */
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Report a usage error of subcommand `cmd` (NULL for the top level) and
+ * return EXIT_USAGE. */
+int cli_usage(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Report a library failure: print its message (or the status name when
+ * the message is empty) and return the exit code for its status. */
+int cli_fail(const gmix_error *err);
+
+/* The exit code for a library status. */
+int cli_exit_code(gmix_status status);
+
+/* Parse option values; on a malformed value print a usage error naming
+ * the option and return 0. */
+int cli_parse_count(const char *cmd, const char *opt, const char *arg,
+                    size_t min, size_t *out);
+int cli_parse_u64(const char *cmd, const char *opt, const char *arg,
+                  uint64_t *out);
+int cli_parse_double(const char *cmd, const char *opt, const char *arg,
+                     double min, double *out);
+
+/* Apply one of the shared data options to `ropt`. Returns 1 if `c` was
+ * one of them (and it parsed), 0 if it is not a data option, -1 on a bad
+ * value (usage error printed). */
+int cli_data_option(const char *cmd, int c, const char *arg,
+                    gmix_read_options *ropt);
+
+/* Read a data file; on failure print the error and return its exit code.
+ * A note on standard error says how many rows --drop-bad-rows skipped. */
+int cli_read_data(const char *path, const gmix_read_options *ropt,
+                  gmix_table **out);
+
+/* Read sample weights for `n` data rows from a file holding one column.
+ * *out is a malloc'd array. Returns an exit code. */
+int cli_read_weights(const char *path, size_t n, double **out);
+
+/* Load a model file; on failure print the error, return EXIT_DATA. */
+int cli_load_model(const char *path, gmix_model **out);
+
+/* Check that a table has the model's number of features and warn when its
+ * column names differ from the model's feature names. Returns an exit
+ * code. */
+int cli_check_dimension(const gmix_model *m, const char *model_path,
+                        const gmix_table *t, const char *data_path);
+
+/* Open an output file for writing ("-" or NULL: standard output). On
+ * failure print an error naming the path and return NULL. */
+FILE *cli_open_output(const char *path);
+/* Flush and close an output opened by cli_open_output, reporting a write
+ * error (disk full, closed pipe). Returns an exit code. */
+int cli_close_output(FILE *f, const char *path, int status);
+
+/* Print a double with 17 significant digits (exact round trip). */
+void cli_print_double(FILE *f, double v);
+
+/* Print a CSV field, quoted (with doubled quotes) when it holds a comma, a
+ * quote or a line break. */
+void cli_print_csv_field(FILE *f, const char *s);
+
+/* 1 when argv holds -h or --help before any "--". */
+int cli_wants_help(int argc, char **argv);
+
+/* Print the manual page of a command. */
+void cli_print_manual(const cli_command *cmd, FILE *f);
+
+#endif /* GMIX_CLI_COMMON_H */
