@@ -53,6 +53,8 @@
 #include "ref_csv.h"
 
 #define REF_RTOL 1e-8
+/* Iterations whose lower bounds are compared at max_iter = N_FIRST, tol 0. */
+#define N_FIRST 10
 /* Mismatches printed per case; the rest are counted. */
 #define MAX_PRINTED 12
 
@@ -265,13 +267,17 @@ static void run_case(tally *t, const ref_case *rc, gmix_covariance_type type,
     return;
   }
   const size_t n_cov = gmix_covariance_size(type, k, d);
-  double *first_lb = get_array(first, "lower_bounds", 10, t->name);
+  double *first_lb = get_array(first, "lower_bounds", N_FIRST, t->name);
   double *hist = get_array(conv, "history", n_hist, t->name);
   double *want_w = get_array(conv, "weights", k, t->name);
   double *want_mu = get_array(conv, "means", k * d, t->name);
   double *want_cov = get_array(conv, "covariances", n_cov, t->name);
-  double *got =
-      malloc((n_hist > k * d + n_cov ? n_hist : k * d + n_cov) * sizeof *got);
+  /* One buffer for every gmix output: N_FIRST or n_hist lower bounds, or
+   * the largest of weights, means and covariances. */
+  size_t n_got = n_hist > N_FIRST ? n_hist : N_FIRST;
+  if (n_got < k * d + n_cov)
+    n_got = k * d + n_cov;
+  double *got = malloc(n_got * sizeof *got);
   gmix_model *m = NULL;
   if (first_lb == NULL || hist == NULL || want_w == NULL || want_mu == NULL ||
       want_cov == NULL || got == NULL) {
@@ -292,16 +298,16 @@ static void run_case(tally *t, const ref_case *rc, gmix_covariance_type type,
 
   /* 1. The first ten iterations. */
   opt.tol = 0;
-  opt.max_iter = 10;
+  opt.max_iter = N_FIRST;
   m = fit(t, "first 10 iterations", data, &opt);
   if (m != NULL) {
-    size_t count = gmix_model_history(m, got, 10);
-    if (count != 10) {
+    size_t count = gmix_model_history(m, got, N_FIRST);
+    if (count != N_FIRST) {
       print_error("%s: max_iter 10, tol 0 gave %zu history entries\n", t->name,
                   count);
       t->bad++;
     } else {
-      check_lower_bounds(t, "max_iter 10, tol 0", got, first_lb, 10);
+      check_lower_bounds(t, "max_iter 10, tol 0", got, first_lb, N_FIRST);
     }
     gmix_model_free(m);
     m = NULL;
