@@ -309,6 +309,12 @@ static void run_case(tally *t, const ref_case *rc, gmix_covariance_type type,
     } else {
       check_lower_bounds(t, "max_iter 10, tol 0", got, first_lb, N_FIRST);
     }
+    /* The reported lower bound is that of the last E-step, as sklearn's
+     * lower_bound_. */
+    gmix_fit_report rep;
+    gmix_model_report(m, &rep);
+    check_value(t, "max_iter 10, tol 0: reported lower bound", rep.lower_bound,
+                first_lb[N_FIRST - 1], fabs(first_lb[N_FIRST - 1]));
     gmix_model_free(m);
     m = NULL;
   }
