@@ -50,20 +50,20 @@ GMIX_API const char *gmix_version(void);
 /* ------------------------------------------------------------------------
  * Status codes. One list generates the enum and gmix_strerror().
  * ---------------------------------------------------------------------- */
-#define GMIX_STATUS_LIST(X)                                                   \
-  X(OK, 0, "success")                                                         \
-  X(EINVAL, -1, "invalid argument")                                           \
-  X(ENOMEM, -2, "out of memory")                                              \
-  X(EOVERFLOW, -3, "size overflow")                                           \
-  X(ENONFINITE, -4, "data contain NaN or infinity")                           \
-  X(EWEIGHTS, -5, "invalid sample weights")                                   \
-  X(ETOOFEW, -6, "fewer samples than components")                             \
-  X(EDIM, -7, "dimension mismatch")                                           \
-  X(ENOTPD, -8, "covariance matrix is not positive definite")                 \
-  X(ECOLLAPSE, -9, "component collapsed and could not be re-seeded")          \
-  X(ECANCELLED, -10, "cancelled by the callback")                             \
-  X(EIO, -11, "input/output error")                                           \
-  X(EPARSE, -12, "malformed input")                                           \
+#define GMIX_STATUS_LIST(X)                                                    \
+  X(OK, 0, "success")                                                          \
+  X(EINVAL, -1, "invalid argument")                                            \
+  X(ENOMEM, -2, "out of memory")                                               \
+  X(EOVERFLOW, -3, "size overflow")                                            \
+  X(ENONFINITE, -4, "data contain NaN or infinity")                            \
+  X(EWEIGHTS, -5, "invalid sample weights")                                    \
+  X(ETOOFEW, -6, "fewer samples than components")                              \
+  X(EDIM, -7, "dimension mismatch")                                            \
+  X(ENOTPD, -8, "covariance matrix is not positive definite")                  \
+  X(ECOLLAPSE, -9, "component collapsed and could not be re-seeded")           \
+  X(ECANCELLED, -10, "cancelled by the callback")                              \
+  X(EIO, -11, "input/output error")                                            \
+  X(EPARSE, -12, "malformed input")                                            \
   X(EFORMAT, -13, "invalid model file")
 
 typedef enum gmix_status {
@@ -272,20 +272,20 @@ typedef struct gmix_reseed_event {
 } gmix_reseed_event;
 
 typedef struct gmix_fit_report {
-  int has_fit;          /* 0 for a model that was built, not fitted        */
-  int converged;        /* 1 if |change| < tol before max_iter             */
-  size_t n_iter;        /* EM iterations of the best restart               */
-  size_t n_init;        /* restarts run                                    */
-  size_t best_init;     /* 0-based index of the restart kept               */
-  double lower_bound;   /* mean log-likelihood per unit weight at the last
-                           E-step of the best restart (scikit-learn's
-                           lower_bound_)                                    */
+  int has_fit;           /* 0 for a model that was built, not fitted        */
+  int converged;         /* 1 if |change| < tol before max_iter             */
+  size_t n_iter;         /* EM iterations of the best restart               */
+  size_t n_init;         /* restarts run                                    */
+  size_t best_init;      /* 0-based index of the restart kept               */
+  double lower_bound;    /* mean log-likelihood per unit weight at the last
+                            E-step of the best restart (scikit-learn's
+                            lower_bound_)                                    */
   double log_likelihood; /* mean log-likelihood per unit weight of the
                             returned parameters (a final E-step)           */
-  size_t n_samples;     /* rows fitted                                     */
-  double sum_weights;   /* total sample weight fitted                      */
-  size_t n_reseeds;     /* re-seed events of the best restart              */
-  double seconds;       /* wall time of the whole fit                      */
+  size_t n_samples;      /* rows fitted                                     */
+  double sum_weights;    /* total sample weight fitted                      */
+  size_t n_reseeds;      /* re-seed events of the best restart              */
+  double seconds;        /* wall time of the whole fit                      */
 } gmix_fit_report;
 
 /* Copy the fit report of `m` into *out. A model that was not fitted gives
@@ -319,9 +319,14 @@ GMIX_API gmix_status gmix_model_set_report(gmix_model *m,
 GMIX_API size_t gmix_covariance_size(gmix_covariance_type type, size_t k,
                                      size_t d);
 
+/* How far from one the weights given to gmix_model_create, to the
+ * *_init options or in a model file may sum (absolute). They are used as
+ * given, not renormalised. */
+#define GMIX_WEIGHT_SUM_TOLERANCE 1e-6
+
 /*
  * Build a model from parameters. weights [K] (>= 0, finite, summing to 1
- * within 1e-6 relative; they are renormalised), means [K][d], covariances
+ * within GMIX_WEIGHT_SUM_TOLERANCE), means [K][d], covariances
  * by type as gmix_covariance_size (symmetric positive definite; for full and
  * tied only the lower triangle is read). No regularisation is added.
  * Returns GMIX_OK, GMIX_EINVAL, GMIX_ENONFINITE, GMIX_ENOTPD (component
@@ -355,8 +360,10 @@ GMIX_API size_t gmix_model_n_parameters(const gmix_model *m);
 
 /* Copy-out accessors. Sizes: weights K, means K*d, covariances and
  * precisions gmix_covariance_size(), precisions_cholesky the same: for full
- * and tied the upper-triangular U with precision = U U^T (scikit-learn's
- * precisions_cholesky_), for diag and spherical 1/sqrt(variance). */
+ * and tied a triangular U with precision = U U^T (scikit-learn's
+ * precisions_cholesky_: upper when derived from covariances, lower when the
+ * model was built from precisions), for diag and spherical
+ * 1/sqrt(variance). */
 GMIX_API void gmix_model_weights(const gmix_model *m, double *out);
 GMIX_API void gmix_model_means(const gmix_model *m, double *out);
 GMIX_API void gmix_model_covariances(const gmix_model *m, double *out);
@@ -440,7 +447,8 @@ GMIX_API gmix_status gmix_model_load(const char *path, gmix_model **out,
 GMIX_API gmix_status gmix_model_from_json(const char *json, gmix_model **out,
                                           gmix_error *err);
 
-/* Release memory the library returned as a plain buffer (gmix_model_to_json). */
+/* Release memory the library returned as a plain buffer (gmix_model_to_json).
+ */
 GMIX_API void gmix_free(void *p);
 
 /* ------------------------------------------------------------------------
@@ -448,12 +456,12 @@ GMIX_API void gmix_free(void *p);
  * ---------------------------------------------------------------------- */
 
 typedef struct gmix_read_options {
-  char delimiter;  /* ',', '\t', ';', ' ' (any run of blanks), or 0 to detect.
-                      Default 0.                                            */
-  int header;      /* 1 present, 0 absent, -1 detect. Default -1.          */
-  const char *columns; /* Comma-separated column names or 1-based indices
-                          to keep, in that order; NULL keeps all. Default
-                          NULL.                                            */
+  char delimiter; /* ',', '\t', ';', ' ' (any run of blanks), or 0 to detect.
+                     Default 0.                                            */
+  int header;     /* 1 present, 0 absent, -1 detect. Default -1.          */
+  const char *columns;       /* Comma-separated column names or 1-based indices
+                                to keep, in that order; NULL keeps all. Default
+                                NULL.                                            */
   const char *weight_column; /* Name or 1-based index of a column read as
                                 sample weights and removed from the data;
                                 NULL for none. Default NULL.               */
@@ -496,8 +504,8 @@ GMIX_API void gmix_table_free(gmix_table *t);
 
 /* Write x[n][d] as a little-endian float64 C-order .npy file, atomically.
  * GMIX_OK, GMIX_EINVAL, GMIX_EIO, GMIX_ENOMEM. */
-GMIX_API gmix_status gmix_npy_write(const char *path, const double *x,
-                                    size_t n, size_t d, gmix_error *err);
+GMIX_API gmix_status gmix_npy_write(const char *path, const double *x, size_t n,
+                                    size_t d, gmix_error *err);
 
 #ifdef __cplusplus
 }

@@ -51,19 +51,20 @@ gmix_status gmix__error(gmix_error *err, gmix_status status, const char *fmt,
 struct gmix_model {
   gmix_covariance_type type;
   size_t k, d;
-  double *weights;   /* K                                                     */
+  double *weights; /* K                                                     */
   double *log_weights; /* K, log of weights (-inf for zero)                  */
-  double *means;     /* K*d                                                   */
-  double *cov;       /* gmix_covariance_size doubles                          */
+  double *means; /* K*d                                                   */
+  double *cov;   /* gmix_covariance_size doubles                          */
   /* Precision Cholesky factor: full K x (d x d) upper U_k, row-major, with
    * precision = U U^T; tied one d x d; diag K*d values 1/sigma; spherical K
    * values 1/sigma. */
   double *prec_chol;
   double *log_det_chol; /* K: sum of log diag(U_k), i.e. -0.5 log det Sigma_k */
+  double *scratch;      /* covariance-sized work space for refactoring     */
   char **names;         /* d feature names or NULL                         */
 
   gmix_fit_report report;
-  double *history;      /* report.n_iter lower bounds (n_history entries)  */
+  double *history; /* report.n_iter lower bounds (n_history entries)  */
   size_t n_history;
   gmix_reseed_event *reseeds;
   size_t n_reseeds;
@@ -104,7 +105,7 @@ int gmix__cholesky_lower(double *a, size_t d);
 int gmix__precision_cholesky(const double *l, size_t d, double *u,
                              double *log_det);
 /* Top eigenvector (unit length) and eigenvalue of a symmetric d x d matrix
- * (lower triangle read). `work` holds 2*d*d + 2*d doubles. 0 or nonzero. */
+ * (lower triangle read). `work` holds d*d + d doubles. 0 or nonzero. */
 int gmix__top_eigen(const double *a, size_t d, double *vec, double *val,
                     double *work);
 
@@ -114,8 +115,8 @@ typedef struct gmix__rng {
 } gmix__rng;
 void gmix__rng_seed(gmix__rng *r, uint64_t seed, uint64_t stream);
 uint64_t gmix__rng_next(gmix__rng *r);
-double gmix__rng_uniform(gmix__rng *r);  /* [0, 1) with 53 random bits */
-double gmix__rng_normal(gmix__rng *r);   /* standard normal */
+double gmix__rng_uniform(gmix__rng *r); /* [0, 1) with 53 random bits */
+double gmix__rng_normal(gmix__rng *r);  /* standard normal */
 /* A stateless hash of (seed, a, b) to a uniform double in [0, 1). */
 double gmix__hash_uniform(uint64_t seed, uint64_t a, uint64_t b);
 

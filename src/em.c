@@ -1,0 +1,536 @@
+/*
+ * em.c -- the fit driver: options, validation, initialisation, EM steps,
+ * the collapse policy, convergence and restarts.
+ *
+ * gmix_fit is a loop over gmix_em_start / gmix_em_step, one restart at a
+ * time, keeping the restart with the highest lower bound. An EM step is one
+ * pass of the engine (E-step fused with the accumulation of statistics)
+ * followed by the M-step. Convergence follows scikit-learn: the absolute
+ * change of the mean log-likelihood per unit weight below tol.
+ */
+#include <math.h>
+#include <string.h>
+
+#include <omp.h>
+
+#include "engine.h"
+#include "init.h"
+
+struct gmix_em {
+  gmix_options opt; /* copy; its pointer fields are cleared after start */
+  size_t n, d, k;
+  double sum_w;
+  size_t init_index;
+  gmix_model *cur;
+  gmix__engine *eng;
+  unsigned char *bad; /* K flags from the M-step                  */
+  double *eig;        /* d*d + 2d: principal axis work space       */
+  size_t iter;
+  double lower_bound;
+  int converged;
+  double *history;
+  size_t n_history, cap_history;
+  gmix_reseed_event *reseeds; /* max_reseed entries                  */
+  size_t n_reseeds;
+};
+
+void gmix_options_init(gmix_options *opt) {
+  memset(opt, 0, sizeof *opt);
+  opt->n_components = 1;
+  opt->covariance_type = GMIX_COV_FULL;
+  opt->tol = 1e-3;
+  opt->reg_covar = 1e-6;
+  opt->max_iter = 100;
+  opt->n_init = 1;
+  opt->init = GMIX_INIT_KMEANS;
+  opt->seed = 0;
+  opt->threads = 0;
+  opt->min_weight = 1e-10;
+  opt->max_reseed = 100;
+  opt->kmeans_max_iter = 300;
+  opt->kmeans_tol = 1e-4;
+}
+
+gmix_status gmix_options_validate(const gmix_options *opt, gmix_error *err) {
+  if (!opt)
+    return gmix__error(err, GMIX_EINVAL, "options are NULL");
+  if (opt->n_components == 0)
+    return gmix__error(err, GMIX_EINVAL, "n_components must be at least 1");
+  if (!gmix_covariance_type_name(opt->covariance_type))
+    return gmix__error(err, GMIX_EINVAL, "covariance_type %d is not valid",
+                       (int)opt->covariance_type);
+  if (!gmix_init_method_name(opt->init))
+    return gmix__error(err, GMIX_EINVAL, "init %d is not valid",
+                       (int)opt->init);
+  if (!(opt->tol >= 0.0) || !isfinite(opt->tol))
+    return gmix__error(err, GMIX_EINVAL,
+                       "tol must be finite and non-negative, not %g", opt->tol);
+  if (!(opt->reg_covar >= 0.0) || !isfinite(opt->reg_covar))
+    return gmix__error(err, GMIX_EINVAL,
+                       "reg_covar must be finite and non-negative, not %g",
+                       opt->reg_covar);
+  if (opt->n_init == 0)
+    return gmix__error(err, GMIX_EINVAL, "n_init must be at least 1");
+  if (!(opt->min_weight >= 0.0) || !(opt->min_weight < 1.0))
+    return gmix__error(err, GMIX_EINVAL, "min_weight must be in [0, 1), not %g",
+                       opt->min_weight);
+  if (!(opt->kmeans_tol >= 0.0) || !isfinite(opt->kmeans_tol))
+    return gmix__error(err, GMIX_EINVAL,
+                       "kmeans_tol must be finite and non-negative, not %g",
+                       opt->kmeans_tol);
+  return GMIX_OK;
+}
+
+/* Everything about the data and options that can be checked up front. */
+static gmix_status validate(const double *x, size_t n, size_t d,
+                            const double *w, const gmix_options *opt,
+                            double *sum_w, gmix_error *err) {
+  gmix_status st = gmix_options_validate(opt, err);
+  if (st != GMIX_OK)
+    return st;
+  if (d == 0)
+    return gmix__error(err, GMIX_EINVAL, "data have no columns (d = 0)");
+  if (!x)
+    return gmix__error(err, GMIX_EINVAL, "data pointer is NULL");
+  if (n < opt->n_components)
+    return gmix__error(err, GMIX_ETOOFEW,
+                       "%zu rows cannot be fitted with %zu components "
+                       "(need at least as many rows as components)",
+                       n, opt->n_components);
+  if ((st = gmix__check_data(x, n, d, err)) != GMIX_OK)
+    return st;
+  if (gmix_covariance_size(opt->covariance_type, opt->n_components, d) == 0)
+    return gmix__error(err, GMIX_EOVERFLOW,
+                       "%zu components in %zu dimensions overflow size_t",
+                       opt->n_components, d);
+  return gmix__check_weights(w, n, sum_w, err);
+}
+
+void gmix_em_free(gmix_em *em) {
+  if (!em)
+    return;
+  gmix_model_free(em->cur);
+  gmix__engine_free(em->eng);
+  gmix__free(em->bad);
+  gmix__free(em->eig);
+  gmix__free(em->history);
+  gmix__free(em->reseeds);
+  gmix__free(em);
+}
+
+static gmix_status collapse_error(const gmix_em *em, size_t c, int reason,
+                                  gmix_error *err) {
+  const char *when = em->iter == 0 ? "initialisation" : "iteration";
+  if (reason == GMIX_RESEED_NOT_PD)
+    return gmix__error(
+        err, GMIX_ENOTPD,
+        "component %zu: covariance is not positive definite after "
+        "reg_covar=%g at %s %zu; increase reg_covar or scale the data",
+        c, em->opt.reg_covar, when, em->iter);
+  return gmix__error(err, GMIX_ECOLLAPSE,
+                     "component %zu: weight fell below min_weight=%g at %s "
+                     "%zu and it could not be re-seeded",
+                     c, em->opt.min_weight, when, em->iter);
+}
+
+/* Re-seed component c by splitting component s along its principal axis:
+ * the two halves of a Gaussian cut through its mean along the axis v have
+ * means mu +- sqrt(2/pi) sqrt(lambda) v and variance (1 - 2/pi) lambda
+ * along v, so both get those moments and half of the weight. Spherical
+ * components keep their variance; tied covariances are shared and kept. */
+static gmix_status split(gmix_em *em, size_t c, size_t s) {
+  gmix_model *m = em->cur;
+  size_t d = m->d;
+  double *v = em->eig + d * d + d, lambda = 0.0;
+  memset(v, 0, d * sizeof *v);
+  switch (m->type) {
+  case GMIX_COV_FULL:
+  case GMIX_COV_TIED: {
+    const double *cov = m->type == GMIX_COV_FULL ? m->cov + s * d * d : m->cov;
+    if (gmix__top_eigen(cov, d, v, &lambda, em->eig) != 0)
+      return GMIX_ENOTPD;
+    break;
+  }
+  case GMIX_COV_DIAG: {
+    size_t jmax = 0;
+    for (size_t j = 1; j < d; j++)
+      if (m->cov[s * d + j] > m->cov[s * d + jmax])
+        jmax = j;
+    v[jmax] = 1.0;
+    lambda = m->cov[s * d + jmax];
+    break;
+  }
+  case GMIX_COV_SPHERICAL:
+    v[0] = 1.0;
+    lambda = m->cov[s];
+    break;
+  }
+  const double two_over_pi = 2.0 / 3.14159265358979323846;
+  double step = sqrt(two_over_pi * lambda);
+  for (size_t j = 0; j < d; j++) {
+    double mu = m->means[s * d + j];
+    m->means[c * d + j] = mu + step * v[j];
+    m->means[s * d + j] = mu - step * v[j];
+  }
+  double shrink = two_over_pi * lambda;
+  switch (m->type) {
+  case GMIX_COV_FULL: {
+    double *cs = m->cov + s * d * d;
+    for (size_t i = 0; i < d; i++)
+      for (size_t j = 0; j < d; j++)
+        cs[i * d + j] -= shrink * v[i] * v[j];
+    memcpy(m->cov + c * d * d, cs, d * d * sizeof *cs);
+    break;
+  }
+  case GMIX_COV_DIAG:
+    for (size_t j = 0; j < d; j++) {
+      m->cov[s * d + j] -= shrink * v[j] * v[j];
+      m->cov[c * d + j] = m->cov[s * d + j];
+    }
+    break;
+  case GMIX_COV_SPHERICAL:
+    m->cov[c] = m->cov[s];
+    break;
+  case GMIX_COV_TIED:
+    break;
+  }
+  m->weights[s] *= 0.5;
+  m->weights[c] = m->weights[s];
+  if (m->type != GMIX_COV_TIED) {
+    if (gmix__model_update_cholesky_one(m, s) != GMIX_OK ||
+        gmix__model_update_cholesky_one(m, c) != GMIX_OK)
+      return GMIX_ENOTPD;
+  } else {
+    m->log_det_chol[c] = m->log_det_chol[s];
+  }
+  gmix__model_update_log_weights(m);
+  return GMIX_OK;
+}
+
+/* The collapse policy after an M-step that flagged `nbad` components. */
+static gmix_status reseed(gmix_em *em, gmix_error *err) {
+  gmix_model *m = em->cur;
+  for (size_t c = 0; c < m->k; c++) {
+    if (!em->bad[c])
+      continue;
+    int reason = em->bad[c] == 1 ? GMIX_RESEED_EMPTY : GMIX_RESEED_NOT_PD;
+    /* The source is the heaviest healthy component. */
+    size_t s = m->k;
+    for (size_t j = 0; j < m->k; j++)
+      if (!em->bad[j] && (s == m->k || m->weights[j] > m->weights[s]))
+        s = j;
+    if (s == m->k || em->n_reseeds >= em->opt.max_reseed ||
+        split(em, c, s) != GMIX_OK)
+      return collapse_error(em, c, reason, err);
+    gmix_reseed_event ev = {em->init_index, em->iter, c, s,
+                            (gmix_reseed_reason)reason};
+    em->reseeds[em->n_reseeds++] = ev;
+    em->bad[c] = 0;
+  }
+  return GMIX_OK;
+}
+
+/* M-step from e->total, then the collapse policy. weight_total is the sum
+ * of weights (EM) or of N_k (initialisation). */
+static gmix_status mstep(gmix_em *em, double weight_total, gmix_error *err) {
+  int nbad =
+      gmix__mstep(em->cur, em->eng->total, &em->eng->layout, em->eng->shift,
+                  weight_total, em->opt.reg_covar, em->opt.min_weight, em->bad);
+  if (nbad < 0)
+    return gmix__error(err, GMIX_ENOTPD,
+                       "the tied covariance is not positive definite after "
+                       "reg_covar=%g at iteration %zu; increase reg_covar or "
+                       "scale the data",
+                       em->opt.reg_covar, em->iter);
+  return nbad > 0 ? reseed(em, err) : GMIX_OK;
+}
+
+/* Replace the parts of the initial model that the user gave. */
+static gmix_status apply_user_init(gmix_em *em, gmix_error *err) {
+  const gmix_options *o = &em->opt;
+  gmix_model *m = em->cur, *given = NULL;
+  size_t k = m->k, d = m->d;
+  if (!o->weights_init && !o->means_init && !o->precisions_init)
+    return GMIX_OK;
+  /* Validate the given parts by building a model: weights, means and
+   * precisions each fall back to the initialiser's. */
+  size_t ncov = gmix_covariance_size(m->type, k, d);
+  double *prec = NULL;
+  if (!o->precisions_init) {
+    prec = gmix__malloc(ncov * sizeof *prec);
+    if (!prec)
+      return gmix__error(err, GMIX_ENOMEM, "out of memory");
+    gmix_model_precisions(m, prec);
+  }
+  gmix_status st = gmix_model_create_from_precisions(
+      m->type, k, d, o->weights_init ? o->weights_init : m->weights,
+      o->means_init ? o->means_init : m->means,
+      o->precisions_init ? o->precisions_init : prec, &given, err);
+  gmix__free(prec);
+  if (st != GMIX_OK)
+    return st;
+  if (o->precisions_init) {
+    gmix__model_copy_params(m, given);
+  } else {
+    memcpy(m->weights, given->weights, k * sizeof *m->weights);
+    memcpy(m->means, given->means, k * d * sizeof *m->means);
+    gmix__model_update_log_weights(m);
+  }
+  gmix_model_free(given);
+  return GMIX_OK;
+}
+
+gmix_status gmix_em_start(const double *x, size_t n, size_t d, const double *w,
+                          const gmix_options *opt, size_t init_index,
+                          gmix_em **out, gmix_error *err) {
+  double sum_w = 0.0;
+  if (!out)
+    return gmix__error(err, GMIX_EINVAL, "output pointer is NULL");
+  gmix_status st = validate(x, n, d, w, opt, &sum_w, err);
+  if (st != GMIX_OK)
+    return st;
+  size_t k = opt->n_components;
+  const gmix_model *ws = opt->warm_start;
+  if (ws && (ws->k != k || ws->d != d || ws->type != opt->covariance_type))
+    return gmix__error(err, GMIX_EDIM,
+                       "warm start model has %zu components, %zu features, "
+                       "%s covariances; the fit asks for %zu, %zu, %s",
+                       ws->k, ws->d, gmix_covariance_type_name(ws->type), k, d,
+                       gmix_covariance_type_name(opt->covariance_type));
+
+  gmix_em *em = gmix__calloc(1, sizeof *em);
+  if (!em)
+    return gmix__error(err, GMIX_ENOMEM, "out of memory");
+  em->opt = *opt;
+  em->n = n;
+  em->d = d;
+  em->k = k;
+  em->sum_w = sum_w;
+  em->init_index = init_index;
+  em->lower_bound = -INFINITY;
+  size_t max_reseed = opt->max_reseed ? opt->max_reseed : 1;
+  em->cap_history = opt->max_iter < 1024 ? opt->max_iter : 1024;
+  st = gmix__model_alloc(opt->covariance_type, k, d, &em->cur, err);
+  if (st == GMIX_OK)
+    st = gmix__engine_create(opt->covariance_type, k, d, opt->block_rows,
+                             opt->chunk_rows, opt->threads, &em->eng);
+  if (st == GMIX_OK) {
+    int overflow = 0;
+    em->bad = gmix__calloc(k, 1);
+    em->eig = gmix__malloc_array(d * d + 2 * d, sizeof *em->eig, &overflow);
+    em->reseeds =
+        gmix__malloc_array(max_reseed, sizeof *em->reseeds, &overflow);
+    em->history = gmix__malloc_array(em->cap_history ? em->cap_history : 1,
+                                     sizeof *em->history, &overflow);
+    if (!em->bad || !em->eig || !em->reseeds || !em->history)
+      st = overflow ? GMIX_EOVERFLOW : GMIX_ENOMEM;
+  }
+  if (st != GMIX_OK) {
+    gmix_em_free(em);
+    if (st == GMIX_ENOMEM || st == GMIX_EOVERFLOW)
+      gmix__error(err, st, "cannot allocate the work space of the fit");
+    return st;
+  }
+
+  if (ws) {
+    gmix__model_copy_params(em->cur, ws);
+  } else if (opt->weights_init && opt->means_init && opt->precisions_init) {
+    st = apply_user_init(em, err);
+  } else {
+    gmix__init_data in = {x,
+                          w,
+                          n,
+                          d,
+                          k,
+                          sum_w,
+                          opt->init,
+                          opt->seed,
+                          init_index,
+                          opt->kmeans_max_iter,
+                          opt->kmeans_tol,
+                          em->eng->chunk,
+                          em->eng->threads};
+    st = gmix__init_stats(em->eng, &in, err);
+    if (st == GMIX_OK) {
+      /* Weights of the first parameters are N_k / sum N_k: for one-hot
+       * rows from k-means++ or random_from_data that is 1/K, not N_k over
+       * all the data. */
+      double nk_sum = 0.0;
+      for (size_t c = 0; c < k; c++)
+        nk_sum += em->eng->total[em->eng->layout.nk + c];
+      st = mstep(em, nk_sum, err);
+    }
+    if (st == GMIX_OK)
+      st = apply_user_init(em, err);
+  }
+  em->opt.weights_init = em->opt.means_init = em->opt.precisions_init = NULL;
+  em->opt.warm_start = NULL;
+  if (st != GMIX_OK) {
+    gmix_em_free(em);
+    return st;
+  }
+  *out = em;
+  return GMIX_OK;
+}
+
+/* Grow the history by doubling: amortised, and bounded by max_iter. */
+static gmix_status push_history(gmix_em *em, double value) {
+  if (em->n_history == em->cap_history) {
+    size_t cap = em->cap_history ? 2 * em->cap_history : 16;
+    double *h = cap > SIZE_MAX / sizeof *h
+                    ? NULL
+                    : gmix__realloc(em->history, cap * sizeof *h);
+    if (!h)
+      return GMIX_ENOMEM;
+    em->history = h;
+    em->cap_history = cap;
+  }
+  em->history[em->n_history++] = value;
+  return GMIX_OK;
+}
+
+gmix_status gmix_em_step(gmix_em *em, const double *x, size_t n, size_t d,
+                         const double *w, gmix_iteration *info, int *converged,
+                         gmix_error *err) {
+  if (!em || !x)
+    return gmix__error(err, GMIX_EINVAL, "NULL argument");
+  if (n != em->n || d != em->d)
+    return gmix__error(err, GMIX_EDIM,
+                       "step on %zu x %zu data; the fit started on %zu x %zu",
+                       n, d, em->n, em->d);
+  double t0 = omp_get_wtime();
+  gmix__engine_prepare(em->eng, em->cur);
+  gmix__engine_pass(em->eng, x, n, w, GMIX__PASS_STATS, NULL, NULL, NULL);
+  const double *tot = em->eng->total;
+  double lb = tot[1] / tot[0];
+  double change = lb - em->lower_bound;
+  em->iter++;
+  size_t before = em->n_reseeds;
+  gmix_status st = mstep(em, em->sum_w, err);
+  if (st != GMIX_OK)
+    return st;
+  if (push_history(em, lb) != GMIX_OK)
+    return gmix__error(err, GMIX_ENOMEM, "out of memory");
+  em->lower_bound = lb;
+  /* An iteration that re-seeded a component moved the parameters by hand:
+   * it cannot be the one that converged. */
+  em->converged = fabs(change) < em->opt.tol && em->n_reseeds == before;
+  if (info) {
+    info->init = em->init_index;
+    info->iteration = em->iter;
+    info->lower_bound = lb;
+    info->change = change;
+    info->seconds = omp_get_wtime() - t0;
+  }
+  if (converged)
+    *converged = em->converged;
+  return GMIX_OK;
+}
+
+gmix_status gmix_em_model(const gmix_em *em, gmix_model **out,
+                          gmix_error *err) {
+  if (!em || !out)
+    return gmix__error(err, GMIX_EINVAL, "NULL argument");
+  gmix_model *m = NULL;
+  gmix_fit_report r;
+  memset(&r, 0, sizeof r);
+  r.has_fit = 1;
+  r.converged = em->converged;
+  r.n_iter = em->iter;
+  r.n_init = em->init_index + 1;
+  r.best_init = em->init_index;
+  r.lower_bound = em->lower_bound;
+  r.log_likelihood = NAN;
+  r.n_samples = em->n;
+  r.sum_weights = em->sum_w;
+  r.n_reseeds = em->n_reseeds;
+  if (gmix_model_copy(em->cur, &m) != GMIX_OK ||
+      gmix_model_set_report(m, &r, em->history, em->n_history) != GMIX_OK)
+    goto nomem;
+  if (em->n_reseeds) {
+    m->reseeds = gmix__malloc(em->n_reseeds * sizeof *m->reseeds);
+    if (!m->reseeds)
+      goto nomem;
+    memcpy(m->reseeds, em->reseeds, em->n_reseeds * sizeof *m->reseeds);
+    m->n_reseeds = em->n_reseeds;
+  }
+  *out = m;
+  return GMIX_OK;
+nomem:
+  gmix_model_free(m);
+  return gmix__error(err, GMIX_ENOMEM, "out of memory copying the model");
+}
+
+/* Mean log-likelihood per unit weight of the current parameters. */
+static double evaluate(gmix_em *em, const double *x, const double *w) {
+  gmix__engine_prepare(em->eng, em->cur);
+  gmix__engine_pass(em->eng, x, em->n, w, GMIX__PASS_SCORE, NULL, NULL, NULL);
+  return em->eng->total[1] / em->eng->total[0];
+}
+
+/* Run one restart to convergence or max_iter. */
+static gmix_status run_restart(gmix_em *em, const double *x, const double *w,
+                               gmix_error *err) {
+  const gmix_options *o = &em->opt;
+  if (o->max_iter == 0) {
+    em->lower_bound = evaluate(em, x, w);
+    return GMIX_OK;
+  }
+  for (size_t it = 0; it < o->max_iter; it++) {
+    gmix_iteration info;
+    int conv = 0;
+    gmix_status st = gmix_em_step(em, x, em->n, em->d, w, &info, &conv, err);
+    if (st != GMIX_OK)
+      return st;
+    if (o->callback && o->callback(&info, o->callback_data))
+      return gmix__error(err, GMIX_ECANCELLED,
+                         "cancelled by the callback at iteration %zu of "
+                         "restart %zu",
+                         info.iteration, info.init);
+    if (conv)
+      break;
+  }
+  return GMIX_OK;
+}
+
+gmix_status gmix_fit(const double *x, size_t n, size_t d, const double *w,
+                     const gmix_options *opt, gmix_model **out,
+                     gmix_error *err) {
+  if (!out)
+    return gmix__error(err, GMIX_EINVAL, "output pointer is NULL");
+  double t0 = omp_get_wtime();
+  gmix_status st = gmix_options_validate(opt, err);
+  if (st != GMIX_OK)
+    return st;
+  gmix_em *best = NULL;
+  for (size_t i = 0; i < opt->n_init; i++) {
+    gmix_em *em = NULL;
+    st = gmix_em_start(x, n, d, w, opt, i, &em, err);
+    if (st == GMIX_OK)
+      st = run_restart(em, x, w, err);
+    if (st != GMIX_OK) {
+      gmix_em_free(em);
+      gmix_em_free(best);
+      return st;
+    }
+    /* Keep the first restart, then any with a strictly higher bound. */
+    if (!best || em->lower_bound > best->lower_bound) {
+      gmix_em_free(best);
+      best = em;
+    } else {
+      gmix_em_free(em);
+    }
+  }
+  gmix_model *m = NULL;
+  st = gmix_em_model(best, &m, err);
+  if (st == GMIX_OK) {
+    /* A final E-step on the returned parameters, so the report's
+     * log-likelihood (and BIC from it) describes the model as returned. */
+    m->report.log_likelihood = evaluate(best, x, w);
+    m->report.n_init = opt->n_init;
+    m->report.seconds = omp_get_wtime() - t0;
+    *out = m;
+  }
+  gmix_em_free(best);
+  return st;
+}

@@ -1,0 +1,126 @@
+/*
+ * engine.h -- the blocked reduction shared by fitting, scoring and
+ * prediction (DESIGN.md, "everything is a reduction of sufficient
+ * statistics").
+ *
+ * An engine is built once per (model shape, thread count) and owns every
+ * work buffer, so a pass over the data allocates nothing. A pass splits
+ * the rows into chunks of a fixed size (independent of the thread count),
+ * processes chunks in parallel block by block, and merges each chunk's
+ * statistics into the total in chunk order, so results are bit-identical
+ * for any number of threads.
+ */
+#ifndef GMIX_ENGINE_H
+#define GMIX_ENGINE_H
+
+#include "internal.h"
+
+/* What a pass does with each block's log-densities. */
+typedef enum gmix__pass_mode {
+  GMIX__PASS_STATS,  /* E-step + accumulate sufficient statistics       */
+  GMIX__PASS_SCORE,  /* accumulate sum w * log p only                   */
+  GMIX__PASS_LOGP,   /* write log p(x_i) per row                        */
+  GMIX__PASS_PROBA,  /* write responsibilities per row                  */
+  GMIX__PASS_LABELS, /* write the argmax component per row              */
+  GMIX__PASS_RESP    /* accumulate statistics of given responsibilities */
+} gmix__pass_mode;
+
+/* Responsibilities supplied by an initialiser instead of the E-step:
+ * fill r[rows x K] for rows [row0, row0 + rows) of x (unweighted; the pass
+ * multiplies by the sample weights). */
+typedef void (*gmix__resp_fn)(const void *ctx, const double *x, size_t row0,
+                              size_t rows, size_t d, size_t k, double *r);
+
+/* The layout of the flat statistics buffer (doubles):
+ *   [0] sum of weights, [1] sum of w * log p, [2, 2+K) N_k,
+ *   s1: K x d first moments around the shift,
+ *   s2: full K x d x d (upper triangles), tied d x d, diag and spherical
+ *       K x d second moments around the shift. */
+typedef struct gmix__stats_layout {
+  size_t nk, s1, s2, size;
+} gmix__stats_layout;
+
+typedef struct gmix__engine {
+  gmix_covariance_type type;
+  size_t k, d;
+  size_t block;   /* rows per BLAS block                         */
+  size_t chunk;   /* rows per unit of parallel work             */
+  size_t threads; /* workers (and work buffers)                 */
+  gmix__stats_layout layout;
+
+  /* Kernel parameters, derived from a model by gmix__engine_prepare. */
+  double *c0;   /* d: centre subtracted from rows (full, tied)              */
+  double *ucat; /* full: d x (K d) [U_1 ... U_K]; tied: d x d U              */
+  double *mu_u; /* full, tied: K x d, (mu_k - c0) U_k                         */
+  double *cst;  /* K: log pi_k + log det U_k - d/2 log(2 pi)                */
+  double *shift; /* K x d: centres the statistics are accumulated around     */
+  const double *means;     /* the prepared model's means (diag, spherical)  */
+  const double *prec_chol; /* the prepared model's precision factors         */
+
+  double *total;    /* merged statistics                               */
+  double **work;    /* per-thread work buffers                         */
+  size_t work_size; /* doubles per work buffer                         */
+  double *block_mem;
+} gmix__engine;
+
+/* Default block and chunk sizes for a shape (see gmix_options). */
+void gmix__default_sizes(gmix_covariance_type type, size_t k, size_t d,
+                         size_t *block, size_t *chunk);
+
+/* Create an engine; block/chunk 0 choose defaults, threads 0 = all. */
+gmix_status gmix__engine_create(gmix_covariance_type type, size_t k, size_t d,
+                                size_t block, size_t chunk, size_t threads,
+                                gmix__engine **out);
+void gmix__engine_free(gmix__engine *e);
+
+/* Derive kernel parameters from a model of the engine's shape, and take its
+ * means as the shift of the statistics. The model must outlive the passes
+ * that use these parameters. */
+void gmix__engine_prepare(gmix__engine *e, const gmix_model *m);
+
+/*
+ * One pass over rows x[n][d] with weights w (NULL = ones).
+ * STATS/SCORE/RESP leave the merged statistics in e->total (SCORE fills only
+ * the first two entries). LOGP/PROBA/LABELS write `out` (double n, double
+ * n*K, size_t n). RESP takes responsibilities from resp_fn(resp_ctx, ...).
+ */
+void gmix__engine_pass(gmix__engine *e, const double *x, size_t n,
+                       const double *w, gmix__pass_mode mode, void *out,
+                       gmix__resp_fn resp_fn, const void *resp_ctx);
+
+/* ---- per-block kernels (estep.c) */
+/* Log-densities plus log weights of `rows` rows: L[rows x K]. `xs` and `y`
+ * are work buffers of rows*d and rows*(K d) doubles. */
+void gmix__estep_block(const gmix__engine *e, const double *x, size_t rows,
+                       double *xs, double *y, double *L);
+/* Row-wise log-sum-exp of L[rows x K] into lp[rows]; when `resp` is
+ * non-zero, L is overwritten with the normalised responsibilities. */
+void gmix__logsumexp_rows(double *L, size_t rows, size_t k, double *lp,
+                          int resp);
+
+/* ---- statistics (stats.c) */
+void gmix__stats_layout_init(gmix__stats_layout *l, gmix_covariance_type type,
+                             size_t k, size_t d);
+/* Accumulate rows x[rows][d] with responsibilities r[rows][K] (already
+ * multiplied by the sample weights) into the statistics buffer s. `z` is a
+ * work buffer of rows*d doubles. */
+void gmix__stats_accumulate(const gmix__engine *e, const double *x, size_t rows,
+                            const double *r, double *s, double *z);
+
+/* ---- M-step (mstep.c) */
+typedef struct gmix__mstep_result {
+  size_t bad; /* first component that failed                       */
+  int reason; /* gmix_reseed_reason of that failure                 */
+} gmix__mstep_result;
+
+/* New parameters of m from the statistics s accumulated around `shift`.
+ * Weights are N_k / weight_total. Components whose weight fraction is
+ * below min_weight or whose covariance is not positive definite are
+ * flagged in bad_flags[K] (1 = empty, 2 = not PD) and left with their old
+ * parameters. Returns the number flagged; -1 when the tied covariance is
+ * not positive definite. */
+int gmix__mstep(gmix_model *m, const double *s, const gmix__stats_layout *l,
+                const double *shift, double weight_total, double reg_covar,
+                double min_weight, unsigned char *bad_flags);
+
+#endif /* GMIX_ENGINE_H */

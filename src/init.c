@@ -1,0 +1,411 @@
+/*
+ * init.c -- initial responsibilities: k-means (k-means++ seeding then Lloyd
+ * iterations), k-means++ centres, random, and random rows from the data.
+ *
+ * Each method ends the way scikit-learn's GaussianMixture does: it defines
+ * responsibilities (one-hot labels, one-hot chosen rows, or random rows),
+ * and the first parameters are an M-step on them. Nothing here stores an
+ * n x K matrix: responsibilities are produced block by block inside the
+ * engine's pass. All random choices come from gmix__rng seeded by the fit's
+ * seed and the restart index, so a restart is reproducible on its own.
+ */
+#include <math.h>
+#include <string.h>
+
+#include <omp.h>
+
+#include "engine.h"
+#include "init.h"
+
+/* ---- a chunked, ordered reduction for the k-means passes */
+
+typedef void (*chunk_fn)(const void *ctx, size_t r0, size_t r1, double *acc);
+
+/* Sum f's per-chunk accumulators over chunks of `chunk` rows in chunk
+ * order into total[acc_size]; `scratch` holds threads * acc_size doubles.
+ * Bit-identical for any thread count, like the engine's pass. */
+static void reduce_chunks(size_t n, size_t chunk, size_t threads,
+                          size_t acc_size, double *scratch, double *total,
+                          chunk_fn f, const void *ctx) {
+  size_t nchunks = n == 0 ? 0 : (n - 1) / chunk + 1;
+  memset(total, 0, acc_size * sizeof *total);
+  if (threads > nchunks)
+    threads = nchunks;
+  if (threads == 0)
+    return;
+#pragma omp parallel num_threads((int)threads)
+  {
+    omp_set_num_threads(1);
+    double *acc = scratch + (size_t)omp_get_thread_num() * acc_size;
+    long nc = (long)nchunks;
+#pragma omp for ordered schedule(static, 1)
+    for (long c = 0; c < nc; c++) {
+      size_t r0 = (size_t)c * chunk;
+      size_t r1 = r0 + chunk < n ? r0 + chunk : n;
+      memset(acc, 0, acc_size * sizeof *acc);
+      f(ctx, r0, r1, acc);
+#pragma omp ordered
+      {
+        for (size_t i = 0; i < acc_size; i++)
+          total[i] += acc[i];
+      }
+    }
+  }
+}
+
+static double sqdist(const double *a, const double *b, size_t d) {
+  double a0 = 0.0, a1 = 0.0;
+  size_t j = 0;
+  for (; j + 2 <= d; j += 2) {
+    double t0 = a[j] - b[j], t1 = a[j + 1] - b[j + 1];
+    a0 += t0 * t0;
+    a1 += t1 * t1;
+  }
+  if (j < d) {
+    double t = a[j] - b[j];
+    a0 += t * t;
+  }
+  return a0 + a1;
+}
+
+static size_t nearest(const double *xi, const double *centres, size_t k,
+                      size_t d, double *dist) {
+  size_t best = 0;
+  double bd = sqdist(xi, centres, d);
+  for (size_t c = 1; c < k; c++) {
+    double dc = sqdist(xi, centres + c * d, d);
+    if (dc < bd) {
+      bd = dc;
+      best = c;
+    }
+  }
+  if (dist)
+    *dist = bd;
+  return best;
+}
+
+/* ---- k-means++ seeding */
+
+typedef struct pp_ctx {
+  const double *x, *w;
+  size_t d;
+  double *closest;    /* n: squared distance to the nearest centre */
+  const double *cand; /* trials x d candidate centres               */
+  size_t trials;
+} pp_ctx;
+
+/* acc[t] = sum_i w_i min(closest_i, |x_i - cand_t|^2) */
+static void pp_potential(const void *vctx, size_t r0, size_t r1, double *acc) {
+  const pp_ctx *p = vctx;
+  for (size_t i = r0; i < r1; i++) {
+    double wi = p->w ? p->w[i] : 1.0;
+    for (size_t t = 0; t < p->trials; t++) {
+      double dd = sqdist(p->x + i * p->d, p->cand + t * p->d, p->d);
+      acc[t] += wi * (dd < p->closest[i] ? dd : p->closest[i]);
+    }
+  }
+}
+
+/* closest_i = min(closest_i, |x_i - cand_0|^2); acc[0] = new potential. */
+static void pp_update(const void *vctx, size_t r0, size_t r1, double *acc) {
+  const pp_ctx *p = vctx;
+  for (size_t i = r0; i < r1; i++) {
+    double dd = sqdist(p->x + i * p->d, p->cand, p->d);
+    if (dd < p->closest[i])
+      p->closest[i] = dd;
+    acc[0] += (p->w ? p->w[i] : 1.0) * p->closest[i];
+  }
+}
+
+/* The first index whose running sum of w_i * closest_i (either may be NULL
+ * for ones) exceeds `target`. */
+static size_t search_cumsum(const double *w, const double *closest, size_t n,
+                            double target) {
+  double s = 0.0;
+  for (size_t i = 0; i < n; i++) {
+    s += (w ? w[i] : 1.0) * (closest ? closest[i] : 1.0);
+    if (s > target)
+      return i;
+  }
+  /* Rounding can leave the target just above the total: take the last row
+   * with positive weight. */
+  for (size_t i = n; i-- > 0;)
+    if ((w ? w[i] : 1.0) * (closest ? closest[i] : 1.0) > 0.0)
+      return i;
+  return n - 1;
+}
+
+/* Greedy k-means++ (Arthur and Vassilvitskii, with 2 + floor(log K) local
+ * trials per centre as scikit-learn): writes K row indices to idx. */
+static gmix_status kmeanspp(const gmix__init_data *in, gmix__rng *rng,
+                            size_t *idx, gmix_error *err) {
+  size_t n = in->n, d = in->d, k = in->k;
+  size_t trials = 2 + (size_t)floor(log((double)k));
+  int overflow = 0;
+  double *closest = gmix__malloc_array(n, sizeof *closest, &overflow);
+  double *cand = gmix__malloc_array(trials * d, sizeof *cand, &overflow);
+  double *scratch = gmix__malloc_array(in->threads * (trials + 1),
+                                       sizeof *scratch, &overflow);
+  double *pots = gmix__malloc((trials + 1) * sizeof *pots);
+  size_t *cidx = gmix__malloc(trials * sizeof *cidx);
+  double *targets = gmix__malloc(trials * sizeof *targets);
+  gmix_status st = GMIX_OK;
+  if (!closest || !cand || !scratch || !pots || !cidx || !targets) {
+    st = gmix__error(err, overflow ? GMIX_EOVERFLOW : GMIX_ENOMEM,
+                     "out of memory in k-means++ initialisation");
+    goto done;
+  }
+  for (size_t i = 0; i < n; i++)
+    closest[i] = INFINITY;
+  pp_ctx ctx = {in->x, in->w, d, closest, cand, 1};
+
+  /* First centre: a row drawn with probability proportional to its weight. */
+  idx[0] = search_cumsum(in->w, NULL, n, gmix__rng_uniform(rng) * in->sum_w);
+  memcpy(cand, in->x + idx[0] * d, d * sizeof *cand);
+  reduce_chunks(n, in->chunk, in->threads, 1, scratch, pots, pp_update, &ctx);
+  double pot = pots[0];
+
+  for (size_t c = 1; c < k; c++) {
+    for (size_t t = 0; t < trials; t++) {
+      targets[t] = gmix__rng_uniform(rng) * pot;
+      cidx[t] = search_cumsum(in->w, closest, n, targets[t]);
+      memcpy(cand + t * d, in->x + cidx[t] * d, d * sizeof *cand);
+    }
+    ctx.trials = trials;
+    reduce_chunks(n, in->chunk, in->threads, trials, scratch, pots,
+                  pp_potential, &ctx);
+    size_t best = 0;
+    for (size_t t = 1; t < trials; t++)
+      if (pots[t] < pots[best])
+        best = t;
+    idx[c] = cidx[best];
+    memcpy(cand, in->x + idx[c] * d, d * sizeof *cand);
+    ctx.trials = 1;
+    reduce_chunks(n, in->chunk, in->threads, 1, scratch, pots, pp_update, &ctx);
+    pot = pots[0];
+  }
+done:
+  gmix__free(closest);
+  gmix__free(cand);
+  gmix__free(scratch);
+  gmix__free(pots);
+  gmix__free(cidx);
+  gmix__free(targets);
+  return st;
+}
+
+/* ---- Lloyd iterations */
+
+typedef struct lloyd_ctx {
+  const double *x, *w;
+  size_t d, k;
+  const double *centres;
+} lloyd_ctx;
+
+/* acc: K x d weighted sums, then K weights. */
+static void lloyd_assign(const void *vctx, size_t r0, size_t r1, double *acc) {
+  const lloyd_ctx *l = vctx;
+  size_t d = l->d;
+  double *cnt = acc + l->k * d;
+  for (size_t i = r0; i < r1; i++) {
+    const double *xi = l->x + i * d;
+    size_t c = nearest(xi, l->centres, l->k, d, NULL);
+    double wi = l->w ? l->w[i] : 1.0;
+    for (size_t j = 0; j < d; j++)
+      acc[c * d + j] += wi * xi[j];
+    cnt[c] += wi;
+  }
+}
+
+/* acc: d shifted sums, d shifted squares (around row 0), then weight. */
+static void moments(const void *vctx, size_t r0, size_t r1, double *acc) {
+  const lloyd_ctx *l = vctx;
+  size_t d = l->d;
+  for (size_t i = r0; i < r1; i++) {
+    double wi = l->w ? l->w[i] : 1.0;
+    for (size_t j = 0; j < d; j++) {
+      double t = l->x[i * d + j] - l->x[j];
+      acc[j] += wi * t;
+      acc[d + j] += wi * t * t;
+    }
+    acc[2 * d] += wi;
+  }
+}
+
+static gmix_status lloyd(const gmix__init_data *in, double *centres,
+                         gmix_error *err) {
+  size_t d = in->d, k = in->k;
+  size_t acc_size = k * d + k;
+  if (2 * d + 1 > acc_size)
+    acc_size = 2 * d + 1;
+  double *total = gmix__malloc(acc_size * sizeof *total);
+  double *scratch = gmix__malloc(in->threads * acc_size * sizeof *scratch);
+  if (!total || !scratch) {
+    gmix__free(total);
+    gmix__free(scratch);
+    return gmix__error(err, GMIX_ENOMEM, "out of memory in k-means");
+  }
+  lloyd_ctx ctx = {in->x, in->w, d, k, centres};
+
+  /* The tolerance is relative to the mean per-feature variance of the data
+   * (scikit-learn's convention), computed around row 0 to avoid
+   * cancellation. */
+  reduce_chunks(in->n, in->chunk, in->threads, 2 * d + 1, scratch, total,
+                moments, &ctx);
+  double var = 0.0;
+  for (size_t j = 0; j < d; j++) {
+    double m = total[j] / total[2 * d];
+    var += total[d + j] / total[2 * d] - m * m;
+  }
+  double tol = in->kmeans_tol * var / (double)d;
+
+  for (size_t it = 0; it < in->kmeans_max_iter; it++) {
+    reduce_chunks(in->n, in->chunk, in->threads, k * d + k, scratch, total,
+                  lloyd_assign, &ctx);
+    double shift = 0.0;
+    for (size_t c = 0; c < k; c++) {
+      double cnt = total[k * d + c];
+      if (!(cnt > 0.0))
+        continue; /* an empty cluster keeps its centre */
+      for (size_t j = 0; j < d; j++) {
+        double v = total[c * d + j] / cnt;
+        double t = v - centres[c * d + j];
+        shift += t * t;
+        centres[c * d + j] = v;
+      }
+    }
+    if (shift <= tol)
+      break;
+  }
+  gmix__free(total);
+  gmix__free(scratch);
+  return GMIX_OK;
+}
+
+/* ---- responsibility functions for the engine's RESP pass */
+
+static void resp_labels(const void *vctx, const double *x, size_t row0,
+                        size_t rows, size_t d, size_t k, double *r) {
+  const double *centres = vctx;
+  memset(r, 0, rows * k * sizeof *r);
+  for (size_t b = 0; b < rows; b++)
+    r[b * k + nearest(x + (row0 + b) * d, centres, k, d, NULL)] = 1.0;
+}
+
+typedef struct rows_ctx {
+  const size_t *idx;
+  size_t k;
+} rows_ctx;
+
+static void resp_rows(const void *vctx, const double *x, size_t row0,
+                      size_t rows, size_t d, size_t k, double *r) {
+  const rows_ctx *rc = vctx;
+  (void)x;
+  (void)d;
+  memset(r, 0, rows * k * sizeof *r);
+  for (size_t c = 0; c < k; c++)
+    if (rc->idx[c] >= row0 && rc->idx[c] < row0 + rows)
+      r[(rc->idx[c] - row0) * k + c] = 1.0;
+}
+
+static void resp_random(const void *vctx, const double *x, size_t row0,
+                        size_t rows, size_t d, size_t k, double *r) {
+  uint64_t seed = *(const uint64_t *)vctx;
+  (void)x;
+  (void)d;
+  for (size_t b = 0; b < rows; b++) {
+    double s = 0.0;
+    for (size_t c = 0; c < k; c++) {
+      /* A stateless draw per (row, component): the same for any split of
+       * the rows into blocks and threads. */
+      double u = gmix__hash_uniform(seed, row0 + b, c);
+      r[b * k + c] = u;
+      s += u;
+    }
+    for (size_t c = 0; c < k; c++)
+      r[b * k + c] /= s;
+  }
+}
+
+/* K distinct rows with positive weight, uniformly at random. */
+static gmix_status random_rows(const gmix__init_data *in, gmix__rng *rng,
+                               size_t *idx, gmix_error *err) {
+  size_t positive = 0;
+  for (size_t i = 0; i < in->n && positive < in->k; i++)
+    positive += !in->w || in->w[i] > 0.0;
+  if (positive < in->k)
+    return gmix__error(err, GMIX_ETOOFEW,
+                       "only %zu rows have positive weight; %zu components "
+                       "need as many",
+                       positive, in->k);
+  for (size_t c = 0; c < in->k; c++) {
+    for (;;) {
+      size_t i = (size_t)(gmix__rng_uniform(rng) * (double)in->n);
+      if (i >= in->n || (in->w && !(in->w[i] > 0.0)))
+        continue;
+      size_t j = 0;
+      while (j < c && idx[j] != i)
+        j++;
+      if (j == c) {
+        idx[c] = i;
+        break;
+      }
+    }
+  }
+  return GMIX_OK;
+}
+
+gmix_status gmix__init_stats(gmix__engine *e, const gmix__init_data *in,
+                             gmix_error *err) {
+  size_t k = in->k, d = in->d;
+  gmix__rng rng;
+  gmix__rng_seed(&rng, in->seed, in->init_index);
+  /* Initial statistics are accumulated around row 0, a point inside the
+   * data, since no previous means exist. */
+  for (size_t c = 0; c < k; c++)
+    memcpy(e->shift + c * d, in->x, d * sizeof *e->shift);
+
+  gmix_status st = GMIX_OK;
+  size_t *idx = NULL;
+  double *centres = NULL;
+  switch (in->method) {
+  case GMIX_INIT_RANDOM: {
+    uint64_t seed = gmix__rng_next(&rng);
+    gmix__engine_pass(e, in->x, in->n, in->w, GMIX__PASS_RESP, NULL,
+                      resp_random, &seed);
+    return GMIX_OK;
+  }
+  case GMIX_INIT_KMEANS:
+  case GMIX_INIT_KMEANSPP:
+  case GMIX_INIT_RANDOM_FROM_DATA:
+    idx = gmix__malloc(k * sizeof *idx);
+    if (!idx)
+      return gmix__error(err, GMIX_ENOMEM, "out of memory in initialisation");
+    st = in->method == GMIX_INIT_RANDOM_FROM_DATA
+             ? random_rows(in, &rng, idx, err)
+             : kmeanspp(in, &rng, idx, err);
+    if (st != GMIX_OK)
+      break;
+    if (in->method != GMIX_INIT_KMEANS) {
+      rows_ctx rc = {idx, k};
+      gmix__engine_pass(e, in->x, in->n, in->w, GMIX__PASS_RESP, NULL,
+                        resp_rows, &rc);
+      break;
+    }
+    centres = gmix__malloc(k * d * sizeof *centres);
+    if (!centres) {
+      st = gmix__error(err, GMIX_ENOMEM, "out of memory in initialisation");
+      break;
+    }
+    for (size_t c = 0; c < k; c++)
+      memcpy(centres + c * d, in->x + idx[c] * d, d * sizeof *centres);
+    st = lloyd(in, centres, err);
+    if (st == GMIX_OK)
+      gmix__engine_pass(e, in->x, in->n, in->w, GMIX__PASS_RESP, NULL,
+                        resp_labels, centres);
+    break;
+  }
+  gmix__free(idx);
+  gmix__free(centres);
+  return st;
+}

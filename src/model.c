@@ -1,0 +1,564 @@
+/*
+ * model.c -- the gmix_model object: create, copy, free, copy-out accessors,
+ * validation, and the cache of precision Cholesky factors through which
+ * every density is evaluated.
+ */
+#include <math.h>
+#include <string.h>
+
+#include <cblas.h>
+#include <lapacke.h>
+
+#include "internal.h"
+
+size_t gmix_covariance_size(gmix_covariance_type type, size_t k, size_t d) {
+  size_t n = 0;
+  switch (type) {
+  case GMIX_COV_FULL:
+    return gmix__mul3(k, d, d, &n) ? n : 0;
+  case GMIX_COV_TIED:
+    return gmix__mul(d, d, &n) ? n : 0;
+  case GMIX_COV_DIAG:
+    return gmix__mul(k, d, &n) ? n : 0;
+  case GMIX_COV_SPHERICAL:
+    return k;
+  }
+  return 0;
+}
+
+static int valid_type(gmix_covariance_type type) {
+  return gmix_covariance_type_name(type) != NULL;
+}
+
+gmix_status gmix__model_alloc(gmix_covariance_type type, size_t k, size_t d,
+                              gmix_model **out, gmix_error *err) {
+  if (!valid_type(type))
+    return gmix__error(err, GMIX_EINVAL, "invalid covariance type %d",
+                       (int)type);
+  if (k == 0)
+    return gmix__error(err, GMIX_EINVAL, "n_components must be at least 1");
+  if (d == 0)
+    return gmix__error(err, GMIX_EINVAL, "n_features must be at least 1");
+  size_t kd, ncov = gmix_covariance_size(type, k, d), bytes;
+  /* All parameter arrays live in one block: weights, log weights, means,
+   * covariances, precision factors, log-determinants, then scratch space for
+   * refactoring (as large as the covariances, so no allocation happens when
+   * factors are recomputed during EM). */
+  size_t total = k; /* weights */
+  if (!gmix__mul(k, d, &kd) || ncov == 0 || (total += k) < k ||
+      (total += kd) < kd || (total += ncov) < ncov || (total += ncov) < ncov ||
+      (total += k) < k || (total += ncov) < ncov ||
+      !gmix__mul(total, sizeof(double), &bytes))
+    return gmix__error(err, GMIX_EOVERFLOW,
+                       "model of %zu components in %zu dimensions is too "
+                       "large for this machine",
+                       k, d);
+  gmix_model *m = gmix__calloc(1, sizeof *m);
+  double *block = m ? gmix__malloc(bytes) : NULL;
+  if (!block) {
+    gmix__free(m);
+    return gmix__error(err, GMIX_ENOMEM, "out of memory allocating a model");
+  }
+  m->type = type;
+  m->k = k;
+  m->d = d;
+  m->weights = block;
+  m->log_weights = m->weights + k;
+  m->means = m->log_weights + k;
+  m->cov = m->means + kd;
+  m->prec_chol = m->cov + ncov;
+  m->log_det_chol = m->prec_chol + ncov;
+  m->scratch = m->log_det_chol + k;
+  *out = m;
+  return GMIX_OK;
+}
+
+void gmix_model_free(gmix_model *m) {
+  if (!m)
+    return;
+  if (m->names) {
+    for (size_t j = 0; j < m->d; j++)
+      gmix__free(m->names[j]);
+    gmix__free(m->names);
+  }
+  gmix__free(m->history);
+  gmix__free(m->reseeds);
+  gmix__free(m->weights);
+  gmix__free(m);
+}
+
+static size_t param_doubles(const gmix_model *m) {
+  /* Sizes were checked for overflow when the model was allocated. */
+  size_t ncov = gmix_covariance_size(m->type, m->k, m->d);
+  return 3 * m->k + m->k * m->d + 2 * ncov; /* scratch not copied */
+}
+
+void gmix__model_copy_params(gmix_model *dst, const gmix_model *src) {
+  memcpy(dst->weights, src->weights, param_doubles(src) * sizeof(double));
+}
+
+void gmix__model_update_log_weights(gmix_model *m) {
+  for (size_t c = 0; c < m->k; c++)
+    m->log_weights[c] = m->weights[c] > 0.0 ? log(m->weights[c]) : -INFINITY;
+}
+
+/* Factor one d x d covariance: U = L^{-T}. `scratch` holds d*d doubles. */
+static gmix_status factor_full(const double *cov, size_t d, double *u,
+                               double *log_det, double *scratch) {
+  memcpy(scratch, cov, d * d * sizeof *scratch);
+  if (gmix__cholesky_lower(scratch, d) != 0)
+    return GMIX_ENOTPD;
+  if (gmix__precision_cholesky(scratch, d, u, log_det) != 0)
+    return GMIX_ENOTPD;
+  return GMIX_OK;
+}
+
+/* The factor of one variance; not positive (or NaN) is refused. */
+static gmix_status factor_var(double var, double *pc) {
+  if (!(var > 0.0) || !isfinite(var))
+    return GMIX_ENOTPD;
+  *pc = 1.0 / sqrt(var);
+  return GMIX_OK;
+}
+
+gmix_status gmix__model_update_cholesky_one(gmix_model *m, size_t c) {
+  size_t d = m->d;
+  switch (m->type) {
+  case GMIX_COV_FULL:
+    return factor_full(m->cov + c * d * d, d, m->prec_chol + c * d * d,
+                       &m->log_det_chol[c], m->scratch + c * d * d);
+  case GMIX_COV_TIED:
+    return GMIX_EINVAL; /* tied factors are shared: use the whole update */
+  case GMIX_COV_DIAG: {
+    double ld = 0.0;
+    for (size_t j = 0; j < d; j++) {
+      if (factor_var(m->cov[c * d + j], &m->prec_chol[c * d + j]) != GMIX_OK)
+        return GMIX_ENOTPD;
+      ld += log(m->prec_chol[c * d + j]);
+    }
+    m->log_det_chol[c] = ld;
+    return GMIX_OK;
+  }
+  case GMIX_COV_SPHERICAL:
+    if (factor_var(m->cov[c], &m->prec_chol[c]) != GMIX_OK)
+      return GMIX_ENOTPD;
+    m->log_det_chol[c] = (double)d * log(m->prec_chol[c]);
+    return GMIX_OK;
+  }
+  return GMIX_EINVAL;
+}
+
+gmix_status gmix__model_update_cholesky(gmix_model *m, size_t *bad) {
+  if (m->type == GMIX_COV_TIED) {
+    double ld = 0.0;
+    gmix_status st = factor_full(m->cov, m->d, m->prec_chol, &ld, m->scratch);
+    if (st != GMIX_OK) {
+      if (bad)
+        *bad = 0;
+      return st;
+    }
+    for (size_t c = 0; c < m->k; c++)
+      m->log_det_chol[c] = ld;
+    return GMIX_OK;
+  }
+  for (size_t c = 0; c < m->k; c++) {
+    gmix_status st = gmix__model_update_cholesky_one(m, c);
+    if (st != GMIX_OK) {
+      if (bad)
+        *bad = c;
+      return st;
+    }
+  }
+  return GMIX_OK;
+}
+
+static gmix_status check_finite(const double *v, size_t n, const char *what,
+                                gmix_error *err) {
+  for (size_t i = 0; i < n; i++)
+    if (!isfinite(v[i]))
+      return gmix__error(err, GMIX_ENONFINITE, "%s[%zu] is not finite", what,
+                         i);
+  return GMIX_OK;
+}
+
+static gmix_status check_model_weights(const double *w, size_t k,
+                                       gmix_error *err) {
+  double sum = 0.0;
+  for (size_t c = 0; c < k; c++) {
+    if (!isfinite(w[c]))
+      return gmix__error(err, GMIX_ENONFINITE,
+                         "weight of component %zu is not finite", c);
+    if (w[c] < 0.0)
+      return gmix__error(err, GMIX_EINVAL,
+                         "weight of component %zu is negative (%g)", c, w[c]);
+    sum += w[c];
+  }
+  if (!(fabs(sum - 1.0) <= GMIX_WEIGHT_SUM_TOLERANCE))
+    return gmix__error(err, GMIX_EINVAL,
+                       "weights sum to %.17g, not 1 (tolerance %g)", sum,
+                       GMIX_WEIGHT_SUM_TOLERANCE);
+  return GMIX_OK;
+}
+
+static gmix_status notpd_error(const gmix_model *m, size_t c, gmix_error *err) {
+  if (m->type == GMIX_COV_TIED)
+    return gmix__error(err, GMIX_ENOTPD,
+                       "the tied covariance is not positive definite");
+  return gmix__error(err, GMIX_ENOTPD,
+                     "component %zu: covariance is not positive definite", c);
+}
+
+/* Symmetrise a full matrix from its lower triangle. */
+static void symmetrise_lower(double *a, size_t d) {
+  for (size_t i = 0; i < d; i++)
+    for (size_t j = i + 1; j < d; j++)
+      a[i * d + j] = a[j * d + i];
+}
+
+static gmix_status create_common(gmix_covariance_type type, size_t k, size_t d,
+                                 const double *weights, const double *means,
+                                 const double *params, gmix_model **out,
+                                 gmix_error *err) {
+  if (!weights || !means || !params || !out)
+    return gmix__error(err, GMIX_EINVAL, "NULL argument");
+  gmix_model *m = NULL;
+  gmix_status st = gmix__model_alloc(type, k, d, &m, err);
+  if (st != GMIX_OK)
+    return st;
+  size_t ncov = gmix_covariance_size(type, k, d);
+  if ((st = check_model_weights(weights, k, err)) != GMIX_OK ||
+      (st = check_finite(means, k * d, "means", err)) != GMIX_OK ||
+      (st = check_finite(params, ncov, "covariances", err)) != GMIX_OK) {
+    gmix_model_free(m);
+    return st;
+  }
+  memcpy(m->weights, weights, k * sizeof *weights);
+  memcpy(m->means, means, k * d * sizeof *means);
+  memcpy(m->cov, params, ncov * sizeof *params);
+  *out = m;
+  return GMIX_OK;
+}
+
+gmix_status gmix_model_create(gmix_covariance_type type, size_t k, size_t d,
+                              const double *weights, const double *means,
+                              const double *covariances, gmix_model **out,
+                              gmix_error *err) {
+  gmix_model *m = NULL;
+  gmix_status st =
+      create_common(type, k, d, weights, means, covariances, &m, err);
+  if (st != GMIX_OK)
+    return st;
+  if (type == GMIX_COV_FULL || type == GMIX_COV_TIED) {
+    size_t nmat = type == GMIX_COV_FULL ? k : 1;
+    for (size_t c = 0; c < nmat; c++)
+      symmetrise_lower(m->cov + c * d * d, d);
+  }
+  size_t bad = 0;
+  st = gmix__model_update_cholesky(m, &bad);
+  if (st != GMIX_OK) {
+    if (st == GMIX_ENOTPD)
+      notpd_error(m, bad, err);
+    else
+      gmix__error(err, st, "out of memory factoring covariances");
+    gmix_model_free(m);
+    return st;
+  }
+  gmix__model_update_log_weights(m);
+  *out = m;
+  return GMIX_OK;
+}
+
+/* Full or tied precision P: its lower Cholesky factor is a valid U (P =
+ * U U^T, as scikit-learn takes precisions_init), and the covariance is P^{-1}
+ * formed from that factor with dpotri. */
+static gmix_status from_precision_matrix(double *cov, double *u,
+                                         double *log_det, size_t d) {
+  memcpy(u, cov, d * d * sizeof *u);
+  if (gmix__cholesky_lower(u, d) != 0)
+    return GMIX_ENOTPD;
+  double ld = 0.0;
+  for (size_t i = 0; i < d; i++)
+    ld += log(u[i * d + i]);
+  memcpy(cov, u, d * d * sizeof *cov);
+  if (LAPACKE_dpotri(LAPACK_ROW_MAJOR, 'L', (lapack_int)d, cov,
+                     (lapack_int)d) != 0)
+    return GMIX_ENOTPD;
+  symmetrise_lower(cov, d);
+  *log_det = ld;
+  return GMIX_OK;
+}
+
+gmix_status
+gmix_model_create_from_precisions(gmix_covariance_type type, size_t k, size_t d,
+                                  const double *weights, const double *means,
+                                  const double *precisions, gmix_model **out,
+                                  gmix_error *err) {
+  gmix_model *m = NULL;
+  gmix_status st =
+      create_common(type, k, d, weights, means, precisions, &m, err);
+  if (st != GMIX_OK)
+    return st;
+  /* m->cov holds the precisions for now; turn them into covariances. */
+  size_t bad = 0;
+  switch (type) {
+  case GMIX_COV_FULL:
+  case GMIX_COV_TIED: {
+    size_t nmat = type == GMIX_COV_FULL ? k : 1;
+    for (size_t c = 0; c < nmat && st == GMIX_OK; c++) {
+      symmetrise_lower(m->cov + c * d * d, d);
+      st = from_precision_matrix(m->cov + c * d * d, m->prec_chol + c * d * d,
+                                 &m->log_det_chol[c], d);
+      bad = c;
+    }
+    if (st == GMIX_OK && type == GMIX_COV_TIED)
+      for (size_t c = 1; c < k; c++)
+        m->log_det_chol[c] = m->log_det_chol[0];
+    break;
+  }
+  case GMIX_COV_DIAG:
+  case GMIX_COV_SPHERICAL: {
+    size_t ncov = gmix_covariance_size(type, k, d);
+    for (size_t i = 0; i < ncov; i++) {
+      double p = m->cov[i];
+      if (!(p > 0.0)) {
+        st = GMIX_ENOTPD;
+        bad = type == GMIX_COV_DIAG ? i / d : i;
+        break;
+      }
+      m->cov[i] = 1.0 / p;
+    }
+    if (st == GMIX_OK)
+      st = gmix__model_update_cholesky(m, &bad);
+    break;
+  }
+  }
+  if (st != GMIX_OK) {
+    notpd_error(m, bad, err);
+    gmix_model_free(m);
+    return st;
+  }
+  gmix__model_update_log_weights(m);
+  *out = m;
+  return GMIX_OK;
+}
+
+gmix_status gmix_model_copy(const gmix_model *m, gmix_model **out) {
+  if (!m || !out)
+    return GMIX_EINVAL;
+  gmix_model *c = NULL;
+  gmix_status st = gmix__model_alloc(m->type, m->k, m->d, &c, NULL);
+  if (st != GMIX_OK)
+    return st;
+  gmix__model_copy_params(c, m);
+  if (m->names && gmix_model_set_feature_names(
+                      c, (const char *const *)m->names) != GMIX_OK) {
+    gmix_model_free(c);
+    return GMIX_ENOMEM;
+  }
+  if (m->report.has_fit) {
+    if (gmix_model_set_report(c, &m->report, m->history, m->n_history) !=
+        GMIX_OK) {
+      gmix_model_free(c);
+      return GMIX_ENOMEM;
+    }
+    if (m->n_reseeds) {
+      c->reseeds = gmix__malloc(m->n_reseeds * sizeof *c->reseeds);
+      if (!c->reseeds) {
+        gmix_model_free(c);
+        return GMIX_ENOMEM;
+      }
+      memcpy(c->reseeds, m->reseeds, m->n_reseeds * sizeof *c->reseeds);
+      c->n_reseeds = m->n_reseeds;
+    }
+  }
+  *out = c;
+  return GMIX_OK;
+}
+
+size_t gmix_model_n_components(const gmix_model *m) {
+  return m ? m->k : 0;
+}
+
+size_t gmix_model_n_features(const gmix_model *m) {
+  return m ? m->d : 0;
+}
+
+gmix_covariance_type gmix_model_covariance_type(const gmix_model *m) {
+  return m ? m->type : GMIX_COV_FULL;
+}
+
+size_t gmix_model_n_parameters(const gmix_model *m) {
+  size_t k = m->k, d = m->d, cov = 0;
+  switch (m->type) {
+  case GMIX_COV_FULL:
+    cov = k * d * (d + 1) / 2;
+    break;
+  case GMIX_COV_TIED:
+    cov = d * (d + 1) / 2;
+    break;
+  case GMIX_COV_DIAG:
+    cov = k * d;
+    break;
+  case GMIX_COV_SPHERICAL:
+    cov = k;
+    break;
+  }
+  return (k - 1) + k * d + cov;
+}
+
+void gmix_model_weights(const gmix_model *m, double *out) {
+  memcpy(out, m->weights, m->k * sizeof *out);
+}
+
+void gmix_model_means(const gmix_model *m, double *out) {
+  memcpy(out, m->means, m->k * m->d * sizeof *out);
+}
+
+void gmix_model_covariances(const gmix_model *m, double *out) {
+  memcpy(out, m->cov, gmix_covariance_size(m->type, m->k, m->d) * sizeof *out);
+}
+
+void gmix_model_precisions_cholesky(const gmix_model *m, double *out) {
+  memcpy(out, m->prec_chol,
+         gmix_covariance_size(m->type, m->k, m->d) * sizeof *out);
+}
+
+void gmix_model_precisions(const gmix_model *m, double *out) {
+  size_t d = m->d;
+  switch (m->type) {
+  case GMIX_COV_FULL:
+  case GMIX_COV_TIED: {
+    size_t nmat = m->type == GMIX_COV_FULL ? m->k : 1;
+    for (size_t c = 0; c < nmat; c++) {
+      const double *u = m->prec_chol + c * d * d;
+      double *p = out + c * d * d;
+      /* P = U U^T */
+      cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)d, (int)d,
+                  (int)d, 1.0, u, (int)d, u, (int)d, 0.0, p, (int)d);
+    }
+    break;
+  }
+  case GMIX_COV_DIAG:
+  case GMIX_COV_SPHERICAL: {
+    size_t ncov = gmix_covariance_size(m->type, m->k, d);
+    for (size_t i = 0; i < ncov; i++)
+      out[i] = m->prec_chol[i] * m->prec_chol[i];
+    break;
+  }
+  }
+}
+
+gmix_status gmix_model_set_feature_names(gmix_model *m,
+                                         const char *const *names) {
+  if (!m)
+    return GMIX_EINVAL;
+  char **copy = NULL;
+  if (names) {
+    copy = gmix__calloc(m->d, sizeof *copy);
+    if (!copy)
+      return GMIX_ENOMEM;
+    for (size_t j = 0; j < m->d; j++) {
+      if (!names[j] || !(copy[j] = gmix__strdup(names[j]))) {
+        for (size_t i = 0; i < j; i++)
+          gmix__free(copy[i]);
+        gmix__free(copy);
+        return names[j] ? GMIX_ENOMEM : GMIX_EINVAL;
+      }
+    }
+  }
+  if (m->names) {
+    for (size_t j = 0; j < m->d; j++)
+      gmix__free(m->names[j]);
+    gmix__free(m->names);
+  }
+  m->names = copy;
+  return GMIX_OK;
+}
+
+const char *gmix_model_feature_name(const gmix_model *m, size_t j) {
+  if (!m || !m->names || j >= m->d)
+    return NULL;
+  return m->names[j];
+}
+
+void gmix_model_report(const gmix_model *m, gmix_fit_report *out) {
+  *out = m->report;
+}
+
+size_t gmix_model_history(const gmix_model *m, double *out, size_t cap) {
+  size_t n = m->n_history < cap ? m->n_history : cap;
+  if (n)
+    memcpy(out, m->history, n * sizeof *out);
+  return m->n_history;
+}
+
+size_t gmix_model_reseeds(const gmix_model *m, gmix_reseed_event *out,
+                          size_t cap) {
+  size_t n = m->n_reseeds < cap ? m->n_reseeds : cap;
+  if (n)
+    memcpy(out, m->reseeds, n * sizeof *out);
+  return m->n_reseeds;
+}
+
+gmix_status gmix_model_set_report(gmix_model *m, const gmix_fit_report *report,
+                                  const double *history, size_t n_history) {
+  if (!m || !report || (n_history && !history))
+    return GMIX_EINVAL;
+  double *h = NULL;
+  if (n_history) {
+    int overflow = 0;
+    h = gmix__malloc_array(n_history, sizeof *h, &overflow);
+    if (!h)
+      return overflow ? GMIX_EOVERFLOW : GMIX_ENOMEM;
+    memcpy(h, history, n_history * sizeof *h);
+  }
+  gmix__free(m->history);
+  m->history = h;
+  m->n_history = n_history;
+  m->report = *report;
+  return GMIX_OK;
+}
+
+gmix_status gmix__check_data(const double *x, size_t n, size_t d,
+                             gmix_error *err) {
+  size_t nd;
+  if (d == 0)
+    return gmix__error(err, GMIX_EINVAL, "data have no columns (d = 0)");
+  if (!gmix__mul(n, d, &nd) || nd > SIZE_MAX / sizeof(double))
+    return gmix__error(err, GMIX_EOVERFLOW,
+                       "data of %zu rows x %zu columns overflow size_t", n, d);
+  if (n > 0 && !x)
+    return gmix__error(err, GMIX_EINVAL, "data pointer is NULL");
+  for (size_t i = 0; i < nd; i++)
+    if (!isfinite(x[i]))
+      return gmix__error(err, GMIX_ENONFINITE,
+                         "row %zu, column %zu: value %g is not finite "
+                         "(rows and columns count from 0)",
+                         i / d, i % d, x[i]);
+  return GMIX_OK;
+}
+
+gmix_status gmix__check_weights(const double *w, size_t n, double *sum,
+                                gmix_error *err) {
+  double s = 0.0;
+  if (!w) {
+    *sum = (double)n;
+    return GMIX_OK;
+  }
+  for (size_t i = 0; i < n; i++) {
+    if (!isfinite(w[i]))
+      return gmix__error(err, GMIX_EWEIGHTS,
+                         "sample weight of row %zu is not finite", i);
+    if (w[i] < 0.0)
+      return gmix__error(err, GMIX_EWEIGHTS,
+                         "sample weight of row %zu is negative (%g)", i, w[i]);
+    s += w[i];
+  }
+  if (!(s > 0.0) || !isfinite(s))
+    return gmix__error(err, GMIX_EWEIGHTS,
+                       "sample weights sum to %g; they must sum to a positive, "
+                       "finite value",
+                       s);
+  *sum = s;
+  return GMIX_OK;
+}
