@@ -43,13 +43,14 @@ def main():
         if f[2] == "error":
             gmix[(f[0], int(f[1]))] = (None, " ".join(f[3:]))
         else:
-            gmix[(f[0], int(f[1]))] = (float(f[2]), "n_iter %s%s" % (
-                f[4], "" if f[5] == "1" else " (not converged)"))
+            gmix[(f[0], int(f[1]))] = (float(f[2]), None if f[5] == "1" else
+                                       "gmix %s K=%s" % (f[0], f[1]))
 
     X = np.loadtxt(data, delimiter=",", skiprows=1)
     print("%s, n = %d, d = %d; n_init 10, tol 1e-6, reg_covar 1e-6, max_iter "
           "100; mean log-likelihood of the returned model (scikit-learn %s)\n"
           % (os.path.basename(data), X.shape[0], X.shape[1], sklearn.__version__))
+    not_converged = []
     print("| covariance | K | gmix | sklearn | difference |")
     print("| --- | --- | --- | --- | --- |")
     for cov in TYPES:
@@ -59,12 +60,19 @@ def main():
                 g = GaussianMixture(n_components=k, covariance_type=cov,
                                     n_init=10, tol=1e-6, random_state=0).fit(X)
             sk = g.score(X)
+            if not g.converged_:
+                not_converged.append("sklearn %s K=%d" % (cov, k))
             ours, note = gmix.get((cov, k), (None, "missing"))
+            if ours is not None and note is not None:
+                not_converged.append(note)
             if ours is None:
                 print("| %s | %d | %s | %.6f | |" % (cov, k, note, sk))
             else:
                 print("| %s | %d | %.6f | %.6f | %+.2e |" % (
                     cov, k, ours, sk, ours - sk))
+    print("\nNot converged within max_iter (gmix: the best restart; sklearn: "
+          "converged_, which is set when any restart converged): %s" % (
+        ", ".join(not_converged) if not_converged else "none"))
     return run.returncode
 
 
