@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -404,8 +405,15 @@ static int check_output_folder(const char *output) {
     dir[1] = '\0';
   else
     *slash = '\0';
-  int ok = access(dir, W_OK | X_OK) == 0;
-  int e = errno;
+  struct stat st;
+  int e = 0;
+  if (stat(dir, &st) != 0)
+    e = errno;
+  else if (!S_ISDIR(st.st_mode))
+    e = ENOTDIR;
+  else if (access(dir, W_OK | X_OK) != 0)
+    e = errno;
+  int ok = e == 0;
   free(dir);
   if (!ok) {
     cli_error("cannot write model file '%s': %s", output, strerror(e));

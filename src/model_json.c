@@ -426,16 +426,13 @@ static gmix_status get_count(const source *src, const cJSON *obj,
     return fail(src, GMIX_EFORMAT, "missing '%s'", key);
   }
   double x = v->valuedouble;
-  if (!cJSON_IsNumber(v) || !(x >= min) || x > MAX_EXACT_INTEGER ||
-      x != floor(x)) {
-    if (cJSON_IsNumber(v))
-      return fail(src, GMIX_EFORMAT,
-                  "'%s' must be a whole number >= %.0f (got %.17g)", key, min,
-                  x);
+  if (!cJSON_IsNumber(v))
     return fail(src, GMIX_EFORMAT, "'%s' must be a whole number (got %s)", key,
                 json_kind(v));
-  }
-  if (x > (double)SIZE_MAX)
+  if (!(x >= min) || x != floor(x))
+    return fail(src, GMIX_EFORMAT,
+                "'%s' must be a whole number >= %.0f (got %.17g)", key, min, x);
+  if (x > MAX_EXACT_INTEGER || x > (double)SIZE_MAX)
     return fail(src, GMIX_EFORMAT, "'%s' is too large (%.17g)", key, x);
   *out = (size_t)x;
   return GMIX_OK;
@@ -753,6 +750,32 @@ done:
   return s;
 }
 
+/* Whether the text stops inside a string or with brackets left open: the
+ * signature of a file cut short, which deserves that name rather than the
+ * position where cJSON gave up. */
+static int looks_truncated(const char *text, size_t len) {
+  size_t depth = 0;
+  int in_string = 0, escaped = 0;
+  for (size_t i = 0; i < len; i++) {
+    char c = text[i];
+    if (in_string) {
+      if (escaped)
+        escaped = 0;
+      else if (c == '\\')
+        escaped = 1;
+      else if (c == '"')
+        in_string = 0;
+    } else if (c == '"') {
+      in_string = 1;
+    } else if (c == '{' || c == '[') {
+      depth++;
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      depth--;
+    }
+  }
+  return in_string || depth > 0;
+}
+
 /* Parse JSON text of `len` bytes (NUL-terminated at text[len]) into a
  * model. cJSON returns NULL both for bad syntax and when an allocation
  * fails; a one-byte allocation through cJSON's own allocator tells the two
@@ -785,10 +808,10 @@ static gmix_status parse_model(const source *src, const char *text, size_t len,
       else
         col++;
     }
-    if (pos >= len)
+    if (pos >= len || looks_truncated(text, len))
       return fail(src, GMIX_EFORMAT,
-                  "invalid JSON: the text ends early (truncated?) at byte "
-                  "%zu (line %zu)",
+                  "invalid JSON: the text ends at byte %zu (line %zu) before "
+                  "the document is complete (truncated?)",
                   len, line);
     return fail(src, GMIX_EFORMAT,
                 "invalid JSON near byte %zu (line %zu, column %zu)", pos, line,
