@@ -1,0 +1,82 @@
+/*
+ * io_internal.h -- the gmix_table object shared by the data-file readers
+ * (table.c, io_csv.c, io_npy.c). Not part of the public API.
+ */
+#ifndef GMIX_IO_INTERNAL_H
+#define GMIX_IO_INTERNAL_H
+
+#include <stddef.h>
+
+#include "internal.h"
+
+/* A .npy file whose size is at least this many bytes, and whose data are
+ * little-endian float64 in C order, is memory-mapped instead of copied when
+ * gmix_read_options.allow_mmap is set. Below it a copy is as cheap as the
+ * mapping and keeps the file descriptor and mapping count down. */
+#define GMIX__NPY_MMAP_MIN_BYTES ((size_t)1 << 20)
+
+/* The text reader reads its input in blocks of this many bytes (a line
+ * longer than a block makes the buffer grow to hold it). */
+#define GMIX__CSV_BLOCK_BYTES ((size_t)1 << 22)
+
+struct gmix_table {
+  size_t rows, cols;
+  const double *data; /* rows x cols: `owned`, or a pointer into `map`    */
+  double *owned;      /* malloc'd data, or NULL when mapped               */
+  double *weights;    /* rows weights, or NULL                            */
+  char **names;       /* cols names (selected columns), or NULL           */
+  size_t dropped;     /* rows dropped under drop_bad_rows                 */
+  void *map;          /* mmap'd file, or NULL                             */
+  size_t map_len;
+};
+
+/* A resolved column selection: the data columns to keep, in output order,
+ * and the weight column, as 0-based indices into the file's columns. */
+typedef struct gmix__selection {
+  size_t *keep; /* n_keep indices (allocated)                            */
+  size_t n_keep;
+  int has_weight; /* 1 when a weight column was asked for                  */
+  size_t weight;  /* its index                                             */
+} gmix__selection;
+
+/* Resolve opt->columns and opt->weight_column against a file of `ncols`
+ * columns named `names` (NULL when the file has no header): each item is a
+ * column name, or else a 1-based index. With no columns given every column
+ * but the weight column is kept. GMIX_EINVAL names an unknown column;
+ * GMIX_ENOMEM. `file` is used in messages only. On failure nothing is left
+ * allocated. A column selected twice, or both as data and as the weight,
+ * is GMIX_EINVAL too, so each file column has at most one destination. */
+gmix_status gmix__selection_resolve(gmix__selection *sel, const char *file,
+                                    char *const *names, size_t ncols,
+                                    const gmix_read_options *opt,
+                                    gmix_error *err);
+void gmix__selection_free(gmix__selection *sel);
+
+/* Read delimited text from the open descriptor `fd` (not closed here) into
+ * the empty table `t`. `file` names the input in messages. */
+gmix_status gmix__csv_read(int fd, const char *file,
+                           const gmix_read_options *opt, gmix_table *t,
+                           gmix_error *err);
+
+/* Read a .npy file from the open descriptor `fd` (not closed here; a
+ * mapping made from it stays valid after close) into the empty table `t`. */
+gmix_status gmix__npy_read(int fd, const char *file,
+                           const gmix_read_options *opt, gmix_table *t,
+                           gmix_error *err);
+
+/* Parse the decimal number in [s, e) exactly as strtod would, requiring the
+ * whole range to be consumed. The byte at e must be writable (it is
+ * restored). Returns 0 with *out set, 1 when the text is not a number, 2
+ * when it is a number that is not finite (nan, inf, overflow). Exposed for
+ * the tests. */
+int gmix__parse_double(char *s, char *e, double *out);
+
+/* Copy the system's message for errno value `e` into buf (thread-safe,
+ * unlike strerror). */
+void gmix__errno_text(int e, char *buf, size_t cap);
+
+/* For messages: copy at most `cap - 1` bytes of
+ * [s, e) into buf, ending in "..." when cut. */
+void gmix__clip_text(char *buf, size_t cap, const char *s, const char *e);
+
+#endif /* GMIX_IO_INTERNAL_H */

@@ -1,0 +1,287 @@
+/*
+ * table.c -- the gmix_table object: reading options, opening the input,
+ * choosing the reader from the file's first bytes, column selection shared
+ * by the readers, accessors and release.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "io_internal.h"
+
+/* The first byte of the NumPy magic string "\x93NUMPY". It can never begin
+ * a text file we accept, so a file starting with it goes to the .npy
+ * reader, which then checks the rest of the magic and reports it if bad. */
+#define NPY_FIRST_BYTE 0x93
+
+void gmix_read_options_init(gmix_read_options *opt) {
+  if (!opt)
+    return;
+  memset(opt, 0, sizeof *opt);
+  opt->delimiter = 0;
+  opt->header = -1;
+  opt->columns = NULL;
+  opt->weight_column = NULL;
+  opt->drop_bad_rows = 0;
+  opt->allow_mmap = 1;
+}
+
+void gmix__clip_text(char *buf, size_t cap, const char *s, const char *e) {
+  size_t len = (size_t)(e - s);
+  if (cap == 0)
+    return;
+  if (len < cap) {
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    return;
+  }
+  if (cap < 4) {
+    buf[0] = '\0';
+    return;
+  }
+  memcpy(buf, s, cap - 4);
+  memcpy(buf + cap - 4, "...", 4);
+}
+
+void gmix__selection_free(gmix__selection *sel) {
+  gmix__free(sel->keep);
+  sel->keep = NULL;
+  sel->n_keep = 0;
+}
+
+/* Find the column named by the item [s, e): a header name first, else a
+ * 1-based index. Returns GMIX_OK with *index set, or GMIX_EINVAL with a
+ * message naming the item. */
+static gmix_status find_column(const char *s, const char *e, const char *file,
+                               char *const *names, size_t ncols, size_t *index,
+                               gmix_error *err) {
+  char text[64];
+  size_t len = (size_t)(e - s);
+  gmix__clip_text(text, sizeof text, s, e);
+  if (len == 0)
+    return gmix__error(err, GMIX_EINVAL, "%s: empty item in the column list",
+                       file);
+  if (names) {
+    for (size_t j = 0; j < ncols; j++) {
+      if (strlen(names[j]) == len && memcmp(names[j], s, len) == 0) {
+        *index = j;
+        return GMIX_OK;
+      }
+    }
+  }
+  size_t value = 0;
+  const char *p = s;
+  for (; p < e && *p >= '0' && *p <= '9'; p++) {
+    if (value > ncols) /* already out of range; avoid overflow */
+      continue;
+    value = value * 10 + (size_t)(*p - '0');
+  }
+  if (p != e) {
+    if (names)
+      return gmix__error(err, GMIX_EINVAL, "%s: unknown column '%s'", file,
+                         text);
+    return gmix__error(err, GMIX_EINVAL,
+                       "%s: unknown column '%s' (the file has no header; "
+                       "give 1-based column numbers)",
+                       file, text);
+  }
+  if (value < 1 || value > ncols)
+    return gmix__error(err, GMIX_EINVAL,
+                       "%s: column %s is out of range (the file has %zu "
+                       "columns)",
+                       file, text, ncols);
+  *index = value - 1;
+  return GMIX_OK;
+}
+
+/* Trim blanks from both ends of [*s, *e). */
+static void trim(const char **s, const char **e) {
+  while (*s < *e && (**s == ' ' || **s == '\t'))
+    (*s)++;
+  while (*e > *s && ((*e)[-1] == ' ' || (*e)[-1] == '\t'))
+    (*e)--;
+}
+
+gmix_status gmix__selection_resolve(gmix__selection *sel, const char *file,
+                                    char *const *names, size_t ncols,
+                                    const gmix_read_options *opt,
+                                    gmix_error *err) {
+  gmix_status st;
+  memset(sel, 0, sizeof *sel);
+  if (opt->weight_column) {
+    const char *s = opt->weight_column, *e = s + strlen(s);
+    trim(&s, &e);
+    st = find_column(s, e, file, names, ncols, &sel->weight, err);
+    if (st != GMIX_OK)
+      return st;
+    sel->has_weight = 1;
+  }
+
+  size_t count = 0;
+  if (opt->columns) {
+    count = 1;
+    for (const char *p = opt->columns; *p; p++)
+      count += *p == ',';
+  } else {
+    count = ncols - (size_t)sel->has_weight;
+  }
+  if (count == 0)
+    return gmix__error(err, GMIX_EINVAL,
+                       "%s: no data columns left besides the weight column",
+                       file);
+  int overflow;
+  sel->keep = gmix__malloc_array(count, sizeof *sel->keep, &overflow);
+  if (!sel->keep)
+    return gmix__error(err, overflow ? GMIX_EOVERFLOW : GMIX_ENOMEM,
+                       "%s: out of memory for the column list", file);
+
+  if (!opt->columns) {
+    for (size_t j = 0; j < ncols; j++)
+      if (!sel->has_weight || j != sel->weight)
+        sel->keep[sel->n_keep++] = j;
+    return GMIX_OK;
+  }
+  const char *p = opt->columns;
+  for (;;) {
+    const char *q = strchr(p, ',');
+    const char *s = p, *e = q ? q : p + strlen(p);
+    trim(&s, &e);
+    size_t index;
+    st = find_column(s, e, file, names, ncols, &index, err);
+    if (st == GMIX_OK && sel->has_weight && index == sel->weight)
+      st = gmix__error(err, GMIX_EINVAL,
+                       "%s: column %zu is both a data column and the weight "
+                       "column",
+                       file, index + 1);
+    for (size_t k = 0; st == GMIX_OK && k < sel->n_keep; k++)
+      if (sel->keep[k] == index)
+        st = gmix__error(err, GMIX_EINVAL, "%s: column %zu is selected twice",
+                         file, index + 1);
+    if (st != GMIX_OK) {
+      gmix__selection_free(sel);
+      return st;
+    }
+    sel->keep[sel->n_keep++] = index;
+    if (!q)
+      break;
+    p = q + 1;
+  }
+  return GMIX_OK;
+}
+
+void gmix__errno_text(int e, char *buf, size_t cap) {
+  if (strerror_r(e, buf, cap) != 0)
+    gmix__clip_text(buf, cap, "unknown error", "unknown error" + 13);
+}
+
+/* Does the input start with the NumPy magic's first byte? Reads it with
+ * pread so the file offset is untouched; a descriptor that cannot seek
+ * (a pipe) is text. */
+static int looks_like_npy(int fd) {
+  unsigned char first = 0;
+  ssize_t got;
+  do
+    got = pread(fd, &first, 1, 0);
+  while (got < 0 && errno == EINTR);
+  return got == 1 && first == NPY_FIRST_BYTE;
+}
+
+gmix_status gmix_table_read(const char *path, const gmix_read_options *opt,
+                            gmix_table **out, gmix_error *err) {
+  gmix_read_options defaults;
+  if (!path || !out)
+    return gmix__error(err, GMIX_EINVAL, "gmix_table_read: %s is NULL",
+                       path ? "out" : "path");
+  if (!opt) {
+    gmix_read_options_init(&defaults);
+    opt = &defaults;
+  }
+  if (opt->delimiter == '\n' || opt->delimiter == '\r' ||
+      opt->delimiter == '"' || opt->delimiter == '#')
+    return gmix__error(err, GMIX_EINVAL,
+                       "gmix_table_read: delimiter must not be a newline, a "
+                       "quote or '#'");
+  if (opt->header < -1 || opt->header > 1)
+    return gmix__error(err, GMIX_EINVAL,
+                       "gmix_table_read: header must be -1, 0 or 1 (got %d)",
+                       opt->header);
+
+  int use_stdin = strcmp(path, "-") == 0;
+  const char *file = use_stdin ? "<stdin>" : path;
+  int fd = STDIN_FILENO;
+  if (!use_stdin) {
+    do
+      fd = open(path, O_RDONLY | O_CLOEXEC);
+    while (fd < 0 && errno == EINTR);
+    if (fd < 0) {
+      char why[128];
+      gmix__errno_text(errno, why, sizeof why);
+      return gmix__error(err, GMIX_EIO, "%s: %s", file, why);
+    }
+  }
+
+  gmix_table *t = gmix__calloc(1, sizeof *t);
+  gmix_status st;
+  if (!t) {
+    st = gmix__error(err, GMIX_ENOMEM, "%s: out of memory", file);
+  } else if (!use_stdin && looks_like_npy(fd)) {
+    st = gmix__npy_read(fd, file, opt, t, err);
+  } else {
+    st = gmix__csv_read(fd, file, opt, t, err);
+  }
+  if (!use_stdin)
+    close(fd);
+  if (st != GMIX_OK) {
+    gmix_table_free(t);
+    return st;
+  }
+  *out = t;
+  return GMIX_OK;
+}
+
+size_t gmix_table_rows(const gmix_table *t) {
+  return t ? t->rows : 0;
+}
+
+size_t gmix_table_cols(const gmix_table *t) {
+  return t ? t->cols : 0;
+}
+
+const double *gmix_table_data(const gmix_table *t) {
+  return t ? t->data : NULL;
+}
+
+const double *gmix_table_weights(const gmix_table *t) {
+  return t ? t->weights : NULL;
+}
+
+const char *gmix_table_column_name(const gmix_table *t, size_t j) {
+  if (!t || !t->names || j >= t->cols)
+    return NULL;
+  return t->names[j];
+}
+
+size_t gmix_table_dropped_rows(const gmix_table *t) {
+  return t ? t->dropped : 0;
+}
+
+int gmix_table_is_mapped(const gmix_table *t) {
+  return t && t->map != NULL;
+}
+
+void gmix_table_free(gmix_table *t) {
+  if (!t)
+    return;
+  if (t->names) {
+    for (size_t j = 0; j < t->cols; j++)
+      gmix__free(t->names[j]);
+    gmix__free(t->names);
+  }
+  gmix__free(t->owned);
+  gmix__free(t->weights);
+  if (t->map)
+    munmap(t->map, t->map_len);
+  gmix__free(t);
+}
