@@ -104,16 +104,57 @@ static int eight_digits(const char *p, uint64_t *value) {
 }
 #endif
 
-/* Append the digits at *pp (stopping before `lim` for the eight-at-a-time
- * loads, and at the first non-digit) to m. */
+#if HAVE_SWAR && defined(__GNUC__)
+#define HAVE_CTZ 1
+#else
+#define HAVE_CTZ 0
+#endif
+
+static const uint64_t pow10_u64[9] = {
+    1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
+
+/* Append the digits at *pp to m, stopping at the first non-digit. Eight
+ * bytes are loaded at a time while they lie below `lim`: a full word of
+ * digits is combined at once, and a word that starts with 1 to 7 digits
+ * keeps just those (shifted to the top, the following bytes and any borrow
+ * from them fall off), so a short run costs no data-dependent branch. */
 static ALWAYS_INLINE uint64_t digits(const char **pp, const char *lim,
                                      uint64_t m) {
   const char *p = *pp;
+#if HAVE_CTZ
+  while (lim - p >= 8) {
+    uint64_t x;
+    memcpy(&x, p, 8);
+    uint64_t nondigit =
+        ((x + 0x4646464646464646u) | (x - 0x3030303030303030u)) &
+        0x8080808080808080u;
+    uint64_t v;
+    if (nondigit == 0) {
+      eight_digits(p, &v);
+      m = m * 100000000u + v;
+      p += 8;
+      continue;
+    }
+    unsigned nd = (unsigned)__builtin_ctzll(nondigit) >> 3;
+    if (nd > 0) {
+      uint64_t y = (x - 0x3030303030303030u) << (8 * (8 - nd));
+      y = y * 10 + (y >> 8);
+      y = (((y & 0x000000FF000000FFu) * (100 + (1000000ull << 32))) +
+           (((y >> 16) & 0x000000FF000000FFu) * (1 + (10000ull << 32)))) >>
+          32;
+      m = m * pow10_u64[nd] + y;
+      p += nd;
+    }
+    *pp = p;
+    return m;
+  }
+#else
   uint64_t eight;
   while (HAVE_SWAR && lim - p >= 8 && eight_digits(p, &eight)) {
     m = m * 100000000u + eight;
     p += 8;
   }
+#endif
   while (is_digit(*p))
     m = m * 10 + (uint64_t)(*p++ - '0');
   *pp = p;
