@@ -464,9 +464,9 @@ static void describe_shape(char *buf, size_t cap, const size_t *shape,
   size_t used = 0;
   buf[0] = '\0';
   for (int i = 0; i < ndim && used < cap; i++) {
-    int n = snprintf(buf + used, cap - used, "%s%zu %s",
-                     i ? " of " : "an array of ", shape[i],
-                     i + 1 < ndim ? "arrays" : "numbers");
+    int n = snprintf(
+        buf + used, cap - used, "%s%zu %s%s", i ? " of " : "an array of ",
+        shape[i], i + 1 < ndim ? "array" : "number", shape[i] == 1 ? "" : "s");
     if (n < 0)
       break;
     used += (size_t)n;

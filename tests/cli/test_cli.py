@@ -673,3 +673,35 @@ def test_numerical_failure_exit_code(tmp_path):
     same = write(tmp_path / "same.csv", "a,b\n" + "1,2\n" * 10)
     expect_error(3, ["component 0", "not positive definite"], "fit", same,
                  "-k", 1, "--reg-covar", 0)
+
+
+def test_progress_line_on_a_terminal():
+    """With standard error on a terminal, a fit that runs longer than a
+    moment redraws a progress line in place and clears it at the end."""
+    import pty
+    import time
+    master, slave = pty.openpty()
+    start = time.monotonic()
+    p = subprocess.Popen([GMIX, "fit", FAITHFUL, "-k", "2", "--tol", "0",
+                          "--max-iter", "20000"], stdout=subprocess.PIPE,
+                         stderr=slave, text=True)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 4096)
+        except OSError:  # the terminal closes when gmix exits
+            break
+        if not data:
+            break
+        chunks.append(data)
+    out, _ = p.communicate(timeout=300)
+    os.close(master)
+    assert p.returncode == 0
+    err = b"".join(chunks).decode()
+    if time.monotonic() - start < 1.0:
+        pytest.skip("the fit was too quick to show progress")
+    assert "\rgmix: init 1/1, iteration " in err
+    assert "/20000, log-likelihood" in err
+    assert err.endswith("\r\x1b[K")  # the line is cleared afterwards
+    assert summary(out)["iterations"] == "20000"

@@ -478,6 +478,12 @@ static const bad_case bad_cases[] = {
      GMIX_EFORMAT,
      "'weights' must be an array of 1000000000000000 numbers (weights has 1 "
      "element)"},
+    {HEAD "\"covariance_type\": \"spherical\", \"n_components\": 1, "
+          "\"n_features\": 1, \"weights\": [1], \"means\": [[0]], "
+          "\"covariances\": [[1]]}",
+     GMIX_EFORMAT,
+     "'covariances' must be an array of 1 number (covariances[0] is an "
+     "array)"},
     {HEAD "\"covariance_type\": \"full\", \"n_components\": 9007199254740992, "
           "\"n_features\": 9007199254740992, \"weights\": [1]}",
      GMIX_EFORMAT, "are too large"},
@@ -504,8 +510,8 @@ static const bad_case bad_cases[] = {
           "\"n_features\": 2, \"weights\": [1], \"means\": [[0, 0]], "
           "\"covariances\": [[1, 0], [0, 1]]}",
      GMIX_EFORMAT,
-     "'covariances' must be an array of 1 arrays of 2 arrays of 2 numbers "
-     "(covariances[0] is a number)"},
+     "'covariances' must be an array of 1 array of 2 arrays of 2 numbers "
+     "(covariances has 2 elements)"},
     {HEAD GOOD_SHAPE "\"weights\": [0.2, 0.3, 0.4], " GOOD_MU GOOD_COV "}",
      GMIX_EFORMAT, "weights sum to"},
     {HEAD GOOD_SHAPE "\"weights\": [-0.2, 0.7, 0.5], " GOOD_MU GOOD_COV "}",
