@@ -53,9 +53,9 @@ static void run(gmix_covariance_type type, size_t threads, size_t chunk_rows,
   o.n_components = K;
   o.threads = threads;
   o.chunk_rows = chunk_rows;
-  o.max_iter = 60;
-  o.tol = 1e-6;
-  o.n_init = 2;
+  o.max_iter = 10;
+  o.tol = 0;
+  o.n_init = 1;
   o.seed = 8;
   gmix_model *m = NULL;
   gmix_error err;
@@ -86,49 +86,46 @@ static void compare(const result *a, const result *b, const char *what) {
           "%s: labels differ", what);
 }
 
-static void check_type(gmix_covariance_type type, size_t chunk_rows) {
+static void check_type(gmix_covariance_type type, size_t chunk_rows,
+                       int weighted) {
   static result one, other;
   char what[96];
-  for (int weighted = 0; weighted < 2; weighted++) {
-    const double *w = weighted ? wts : NULL;
-    run(type, 1, chunk_rows, w, &one);
-    const size_t threads[] = {2, 3, 1};
-    for (size_t t = 0; t < 3; t++) {
-      run(type, threads[t], chunk_rows, w, &other);
-      snprintf(what, sizeof what, "%s, chunk_rows %zu, %s, 1 vs %zu threads",
-               gmix_covariance_type_name(type), chunk_rows,
-               weighted ? "weighted" : "unweighted", threads[t]);
-      compare(&one, &other, what);
-    }
+  const double *w = weighted ? wts : NULL;
+  run(type, 1, chunk_rows, w, &one);
+  const size_t threads[] = {2, 3};
+  for (size_t t = 0; t < 2; t++) {
+    run(type, threads[t], chunk_rows, w, &other);
+    snprintf(what, sizeof what, "%s, chunk_rows %zu, %s, 1 vs %zu threads",
+             gmix_covariance_type_name(type), chunk_rows,
+             weighted ? "weighted" : "unweighted", threads[t]);
+    compare(&one, &other, what);
   }
 }
 
 static void test_full(void **state) {
   (void)state;
-  check_type(GMIX_COV_FULL, 0);
+  check_type(GMIX_COV_FULL, 0, 0);
 }
 static void test_tied(void **state) {
   (void)state;
-  check_type(GMIX_COV_TIED, 0);
+  check_type(GMIX_COV_TIED, 0, 0);
 }
 static void test_diag(void **state) {
   (void)state;
-  check_type(GMIX_COV_DIAG, 0);
+  check_type(GMIX_COV_DIAG, 0, 0);
 }
 static void test_spherical(void **state) {
   (void)state;
-  check_type(GMIX_COV_SPHERICAL, 0);
+  check_type(GMIX_COV_SPHERICAL, 0, 0);
 }
-/* Small chunks that do not divide N or the block size: many chunks even
- * in the sanitizer build. */
-static void test_small_chunks(void **state) {
+/* Weighted, with small chunks that do not divide N or the block size: many
+ * chunks even in the sanitizer build. */
+static void test_small_chunks_weighted(void **state) {
   (void)state;
-  check_type(GMIX_COV_FULL, 777);
-  check_type(GMIX_COV_DIAG, 777);
+  check_type(GMIX_COV_FULL, 777, 1);
+  check_type(GMIX_COV_SPHERICAL, 777, 1);
 }
 
-/* Scoring a fitted model is the same from any thread count too (it has no
- * threads option, but runs in parallel where the library chooses). */
 static void test_score_repeatable(void **state) {
   (void)state;
   gmix_options o;
@@ -160,7 +157,7 @@ int main(void) {
       cmocka_unit_test(test_tied),
       cmocka_unit_test(test_diag),
       cmocka_unit_test(test_spherical),
-      cmocka_unit_test(test_small_chunks),
+      cmocka_unit_test(test_small_chunks_weighted),
       cmocka_unit_test(test_score_repeatable),
   };
   return cmocka_run_group_tests_name("threads", tests, setup, teardown);
