@@ -183,6 +183,10 @@ typedef struct gmix_options {
    * per-feature variance of the data. Defaults 300 and 1e-4. */
   size_t kmeans_max_iter;
   double kmeans_tol;
+  /* k-means (seeding and Lloyd) runs on a random subsample of about this
+   * many rows when the data have more; the final labels, and so the first
+   * parameters, use every row. 0 = always all rows. Default 65536. */
+  size_t kmeans_max_rows;
 
   /* Work decomposition. chunk_rows is the unit of parallel work whose
    * statistics are merged in order (results depend on it, never on

@@ -49,6 +49,7 @@ void gmix_options_init(gmix_options *opt) {
   opt->max_reseed = 100;
   opt->kmeans_max_iter = 300;
   opt->kmeans_tol = 1e-4;
+  opt->kmeans_max_rows = 65536;
 }
 
 gmix_status gmix_options_validate(const gmix_options *opt, gmix_error *err) {
@@ -337,19 +338,20 @@ gmix_status gmix_em_start(const double *x, size_t n, size_t d, const double *w,
   } else if (opt->weights_init && opt->means_init && opt->precisions_init) {
     st = apply_user_init(em, err);
   } else {
-    gmix__init_data in = {x,
-                          w,
-                          n,
-                          d,
-                          k,
-                          sum_w,
-                          opt->init,
-                          opt->seed,
-                          init_index,
-                          opt->kmeans_max_iter,
-                          opt->kmeans_tol,
-                          em->eng->chunk,
-                          em->eng->threads};
+    gmix__init_data in = {.x = x,
+                          .w = w,
+                          .n = n,
+                          .d = d,
+                          .k = k,
+                          .sum_w = sum_w,
+                          .method = opt->init,
+                          .seed = opt->seed,
+                          .init_index = init_index,
+                          .kmeans_max_iter = opt->kmeans_max_iter,
+                          .kmeans_max_rows = opt->kmeans_max_rows,
+                          .kmeans_tol = opt->kmeans_tol,
+                          .chunk = em->eng->chunk,
+                          .threads = em->eng->threads};
     st = gmix__init_stats(em->eng, &in, err);
     if (st == GMIX_OK) {
       /* Weights of the first parameters are N_k / sum N_k: for one-hot

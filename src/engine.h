@@ -49,13 +49,15 @@ typedef struct gmix__engine {
   gmix__stats_layout layout;
 
   /* Kernel parameters, derived from a model by gmix__engine_prepare. */
-  double *c0;   /* d: centre subtracted from rows (full, tied)              */
-  double *ucat; /* full: d x (K d) [U_1 ... U_K]; tied: d x d U              */
-  double *mu_u; /* full, tied: K x d, (mu_k - c0) U_k                         */
-  double *cst;  /* K: log pi_k + log det U_k - d/2 log(2 pi)                */
-  double *shift; /* K x d: centres the statistics are accumulated around     */
-  const double *means;     /* the prepared model's means (diag, spherical)  */
-  const double *prec_chol; /* the prepared model's precision factors         */
+  double *c0; /* d: centre subtracted from rows (full, tied) */
+  /* full: d x (d K), column l K + k is column l of U_k; tied: d x d U. */
+  double *ucat;
+  /* d x K, feature-major: full and tied ((mu_k - c0) U_k)_j; diag and
+   * spherical mu_kj. */
+  double *mu_t;
+  double *prec_t; /* diag, spherical: d x K precision factors 1/sigma_kj */
+  double *cst;    /* K: log pi_k + log det U_k - d/2 log(2 pi) */
+  double *shift;  /* K x d: centres the statistics are accumulated around */
 
   double *total;    /* merged statistics                               */
   double **work;    /* per-thread work buffers                         */

@@ -9,7 +9,7 @@
  * (mu_k - c0) U_k are subtracted; the common centre c0 keeps both terms
  * small so the subtraction loses little. Diagonal and spherical types need
  * only elementwise work, done on the differences x - mu_k directly so that
- * nothing cancels.
+ * nothing cancels: K d operations per row, against the K d^2 of full.
  */
 #include <math.h>
 
@@ -17,47 +17,11 @@
 
 #include "engine.h"
 
-/* sum_j (y_j - m_j)^2 with four independent partial sums: the compiler may
- * then use vector lanes without reassociating, and the order of additions
- * is fixed, so results do not depend on the machine's thread count. */
-static double sumsq_diff(const double *y, const double *m, size_t d) {
-  double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0;
-  size_t j = 0;
-  for (; j + 4 <= d; j += 4) {
-    double t0 = y[j] - m[j], t1 = y[j + 1] - m[j + 1];
-    double t2 = y[j + 2] - m[j + 2], t3 = y[j + 3] - m[j + 3];
-    a0 += t0 * t0;
-    a1 += t1 * t1;
-    a2 += t2 * t2;
-    a3 += t3 * t3;
-  }
-  for (; j < d; j++) {
-    double t = y[j] - m[j];
-    a0 += t * t;
-  }
-  return (a0 + a1) + (a2 + a3);
-}
-
-/* sum_j ((y_j - m_j) s_j)^2, as sumsq_diff. */
-static double sumsq_diff_scaled(const double *y, const double *m,
-                                const double *s, size_t d) {
-  double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0;
-  size_t j = 0;
-  for (; j + 4 <= d; j += 4) {
-    double t0 = (y[j] - m[j]) * s[j], t1 = (y[j + 1] - m[j + 1]) * s[j + 1];
-    double t2 = (y[j + 2] - m[j + 2]) * s[j + 2];
-    double t3 = (y[j + 3] - m[j + 3]) * s[j + 3];
-    a0 += t0 * t0;
-    a1 += t1 * t1;
-    a2 += t2 * t2;
-    a3 += t3 * t3;
-  }
-  for (; j < d; j++) {
-    double t = (y[j] - m[j]) * s[j];
-    a0 += t * t;
-  }
-  return (a0 + a1) + (a2 + a3);
-}
+/* The kernels accumulate q[k] = sum_j t_jk^2 feature by feature, with the
+ * components in the inner loop: the inner loop is contiguous and free of
+ * reductions, so it vectorises without reassociating any sum, and every
+ * q[k] is summed over j in the same order on every machine and for every
+ * thread count. Parameters are stored feature-major (d x K) for this. */
 
 /* xs = x - c0, row by row. */
 static void centre_rows(const double *x, size_t rows, size_t d,
@@ -67,45 +31,78 @@ static void centre_rows(const double *x, size_t rows, size_t d,
       xs[b * d + j] = x[b * d + j] - c0[j];
 }
 
+/* L[k] = cst[k] - q[k] / 2 */
+static void finish_row(const double *cst, size_t k, double *L) {
+#pragma omp simd
+  for (size_t c = 0; c < k; c++)
+    L[c] = cst[c] - 0.5 * L[c];
+}
+
 void gmix__estep_block(const gmix__engine *e, const double *x, size_t rows,
                        double *xs, double *y, double *L) {
-  size_t k = e->k, d = e->d;
+  size_t k = e->k, d = e->d, kd = k * d;
+  const double *mt = e->mu_t, *pt = e->prec_t;
   switch (e->type) {
-  case GMIX_COV_FULL: {
-    size_t kd = k * d;
+  case GMIX_COV_FULL:
+    /* One GEMM for all components: y = (X_B - c0) [U_1 ... U_K], with the
+     * columns interleaved feature-major (column l K + k is column l of
+     * U_k). */
     centre_rows(x, rows, d, e->c0, xs);
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)kd,
                 (int)d, 1.0, xs, (int)d, e->ucat, (int)kd, 0.0, y, (int)kd);
-    for (size_t b = 0; b < rows; b++)
+    for (size_t b = 0; b < rows; b++) {
+      double *q = L + b * k;
+      const double *yb = y + b * kd;
       for (size_t c = 0; c < k; c++)
-        L[b * k + c] = e->cst[c] -
-                       0.5 * sumsq_diff(y + b * kd + c * d, e->mu_u + c * d, d);
+        q[c] = 0.0;
+      for (size_t j = 0; j < d; j++) {
+#pragma omp simd
+        for (size_t c = 0; c < k; c++) {
+          double t = yb[j * k + c] - mt[j * k + c];
+          q[c] += t * t;
+        }
+      }
+      finish_row(e->cst, k, q);
+    }
     break;
-  }
   case GMIX_COV_TIED:
     centre_rows(x, rows, d, e->c0, xs);
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)d,
                 (int)d, 1.0, xs, (int)d, e->ucat, (int)d, 0.0, y, (int)d);
-    for (size_t b = 0; b < rows; b++)
+    for (size_t b = 0; b < rows; b++) {
+      double *q = L + b * k;
+      const double *yb = y + b * d;
       for (size_t c = 0; c < k; c++)
-        L[b * k + c] =
-            e->cst[c] - 0.5 * sumsq_diff(y + b * d, e->mu_u + c * d, d);
+        q[c] = 0.0;
+      for (size_t j = 0; j < d; j++) {
+        double v = yb[j];
+#pragma omp simd
+        for (size_t c = 0; c < k; c++) {
+          double t = v - mt[j * k + c];
+          q[c] += t * t;
+        }
+      }
+      finish_row(e->cst, k, q);
+    }
     break;
   case GMIX_COV_DIAG:
-    for (size_t b = 0; b < rows; b++)
-      for (size_t c = 0; c < k; c++)
-        L[b * k + c] =
-            e->cst[c] - 0.5 * sumsq_diff_scaled(x + b * d, e->means + c * d,
-                                                e->prec_chol + c * d, d);
-    break;
   case GMIX_COV_SPHERICAL:
-    for (size_t b = 0; b < rows; b++)
-      for (size_t c = 0; c < k; c++) {
-        double p = e->prec_chol[c];
-        L[b * k + c] =
-            e->cst[c] -
-            0.5 * (p * p) * sumsq_diff(x + b * d, e->means + c * d, d);
+    /* Differences x - mu are formed before scaling, so nothing cancels. */
+    for (size_t b = 0; b < rows; b++) {
+      double *q = L + b * k;
+      const double *xb = x + b * d;
+      for (size_t c = 0; c < k; c++)
+        q[c] = 0.0;
+      for (size_t j = 0; j < d; j++) {
+        double v = xb[j];
+#pragma omp simd
+        for (size_t c = 0; c < k; c++) {
+          double t = (v - mt[j * k + c]) * pt[j * k + c];
+          q[c] += t * t;
+        }
       }
+      finish_row(e->cst, k, q);
+    }
     break;
   }
 }

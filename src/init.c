@@ -12,6 +12,7 @@
 #include <math.h>
 #include <string.h>
 
+#include <cblas.h>
 #include <omp.h>
 
 #include "engine.h"
@@ -19,14 +20,23 @@
 
 /* ---- a chunked, ordered reduction for the k-means passes */
 
-typedef void (*chunk_fn)(const void *ctx, size_t r0, size_t r1, double *acc);
+typedef void (*chunk_fn)(const void *ctx, size_t r0, size_t r1, double *acc,
+                         double *work);
+
+/* Rows per GEMM block in the k-means passes, and the doubles of work space
+ * each thread needs for a block against up to `cols` centres. */
+#define KM_BLOCK 256
+static size_t km_work(size_t cols) {
+  return KM_BLOCK * cols + KM_BLOCK;
+}
 
 /* Sum f's per-chunk accumulators over chunks of `chunk` rows in chunk
- * order into total[acc_size]; `scratch` holds threads * acc_size doubles.
+ * order into total[acc_size]; `scratch` holds threads * (acc_size +
+ * work_size) doubles, an accumulator and a work buffer per thread.
  * Bit-identical for any thread count, like the engine's pass. */
 static void reduce_chunks(size_t n, size_t chunk, size_t threads,
-                          size_t acc_size, double *scratch, double *total,
-                          chunk_fn f, const void *ctx) {
+                          size_t acc_size, size_t work_size, double *scratch,
+                          double *total, chunk_fn f, const void *ctx) {
   size_t nchunks = n == 0 ? 0 : (n - 1) / chunk + 1;
   memset(total, 0, acc_size * sizeof *total);
   if (threads > nchunks)
@@ -36,14 +46,16 @@ static void reduce_chunks(size_t n, size_t chunk, size_t threads,
 #pragma omp parallel num_threads((int)threads)
   {
     omp_set_num_threads(1);
-    double *acc = scratch + (size_t)omp_get_thread_num() * acc_size;
+    double *acc =
+        scratch + (size_t)omp_get_thread_num() * (acc_size + work_size);
+    double *work = acc + acc_size;
     long nc = (long)nchunks;
 #pragma omp for ordered schedule(static, 1)
     for (long c = 0; c < nc; c++) {
       size_t r0 = (size_t)c * chunk;
       size_t r1 = r0 + chunk < n ? r0 + chunk : n;
       memset(acc, 0, acc_size * sizeof *acc);
-      f(ctx, r0, r1, acc);
+      f(ctx, r0, r1, acc, work);
 #pragma omp ordered
       {
         for (size_t i = 0; i < acc_size; i++)
@@ -54,22 +66,45 @@ static void reduce_chunks(size_t n, size_t chunk, size_t threads,
 }
 
 static double sqdist(const double *a, const double *b, size_t d) {
-  double a0 = 0.0, a1 = 0.0;
-  size_t j = 0;
-  for (; j + 2 <= d; j += 2) {
-    double t0 = a[j] - b[j], t1 = a[j + 1] - b[j + 1];
-    a0 += t0 * t0;
-    a1 += t1 * t1;
-  }
-  if (j < d) {
+  double s = 0.0;
+  for (size_t j = 0; j < d; j++) {
     double t = a[j] - b[j];
-    a0 += t * t;
+    s += t * t;
   }
-  return a0 + a1;
+  return s;
 }
 
+/* Squared distances of rows x[rows][d] to centres c[m][d] through one GEMM,
+ * |x|^2 + |c|^2 - 2 x.c, clipped at zero: dist[rows][m]. `cn` holds |c|^2.
+ * The expansion can cancel for points very close to a centre; k-means only
+ * compares distances, and this is how every fast k-means computes them. */
+static void block_dist(const double *x, size_t rows, size_t d, const double *c,
+                       const double *cn, size_t m, double *dist) {
+  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)m,
+              (int)d, -2.0, x, (int)d, c, (int)d, 0.0, dist, (int)m);
+  for (size_t b = 0; b < rows; b++) {
+    double xn = 0.0;
+    for (size_t j = 0; j < d; j++)
+      xn += x[b * d + j] * x[b * d + j];
+    for (size_t t = 0; t < m; t++) {
+      double v = dist[b * m + t] + xn + cn[t];
+      dist[b * m + t] = v > 0.0 ? v : 0.0;
+    }
+  }
+}
+
+static void row_norms(const double *c, size_t m, size_t d, double *cn) {
+  for (size_t t = 0; t < m; t++) {
+    double s = 0.0;
+    for (size_t j = 0; j < d; j++)
+      s += c[t * d + j] * c[t * d + j];
+    cn[t] = s;
+  }
+}
+
+/* The nearest centre by exact differences (ties: lowest index). */
 static size_t nearest(const double *xi, const double *centres, size_t k,
-                      size_t d, double *dist) {
+                      size_t d) {
   size_t best = 0;
   double bd = sqdist(xi, centres, d);
   for (size_t c = 1; c < k; c++) {
@@ -79,8 +114,6 @@ static size_t nearest(const double *xi, const double *centres, size_t k,
       best = c;
     }
   }
-  if (dist)
-    *dist = bd;
   return best;
 }
 
@@ -91,29 +124,35 @@ typedef struct pp_ctx {
   size_t d;
   double *closest;    /* n: squared distance to the nearest centre */
   const double *cand; /* trials x d candidate centres               */
+  const double *cn;   /* trials: |cand|^2                           */
   size_t trials;
+  int update; /* 1: fold candidate 0 into closest and sum the potential */
 } pp_ctx;
 
-/* acc[t] = sum_i w_i min(closest_i, |x_i - cand_t|^2) */
-static void pp_potential(const void *vctx, size_t r0, size_t r1, double *acc) {
+/* Without update: acc[t] = sum_i w_i min(closest_i, |x_i - cand_t|^2).
+ * With update: closest_i = min(closest_i, |x_i - cand_0|^2) and acc[0] the
+ * new potential. */
+static void pp_pass(const void *vctx, size_t r0, size_t r1, double *acc,
+                    double *work) {
   const pp_ctx *p = vctx;
-  for (size_t i = r0; i < r1; i++) {
-    double wi = p->w ? p->w[i] : 1.0;
-    for (size_t t = 0; t < p->trials; t++) {
-      double dd = sqdist(p->x + i * p->d, p->cand + t * p->d, p->d);
-      acc[t] += wi * (dd < p->closest[i] ? dd : p->closest[i]);
+  size_t d = p->d, m = p->trials;
+  for (size_t b0 = r0; b0 < r1; b0 += KM_BLOCK) {
+    size_t rows = r1 - b0 < KM_BLOCK ? r1 - b0 : KM_BLOCK;
+    block_dist(p->x + b0 * d, rows, d, p->cand, p->cn, m, work);
+    for (size_t b = 0; b < rows; b++) {
+      size_t i = b0 + b;
+      double wi = p->w ? p->w[i] : 1.0;
+      if (p->update) {
+        if (work[b * m] < p->closest[i])
+          p->closest[i] = work[b * m];
+        acc[0] += wi * p->closest[i];
+      } else {
+        for (size_t t = 0; t < m; t++) {
+          double dd = work[b * m + t];
+          acc[t] += wi * (dd < p->closest[i] ? dd : p->closest[i]);
+        }
+      }
     }
-  }
-}
-
-/* closest_i = min(closest_i, |x_i - cand_0|^2); acc[0] = new potential. */
-static void pp_update(const void *vctx, size_t r0, size_t r1, double *acc) {
-  const pp_ctx *p = vctx;
-  for (size_t i = r0; i < r1; i++) {
-    double dd = sqdist(p->x + i * p->d, p->cand, p->d);
-    if (dd < p->closest[i])
-      p->closest[i] = dd;
-    acc[0] += (p->w ? p->w[i] : 1.0) * p->closest[i];
   }
 }
 
@@ -144,9 +183,10 @@ static gmix_status kmeanspp(const gmix__init_data *in, gmix__rng *rng,
   int overflow = 0;
   double *closest = gmix__malloc_array(n, sizeof *closest, &overflow);
   double *cand = gmix__malloc_array(trials * d, sizeof *cand, &overflow);
-  double *scratch = gmix__malloc_array(in->threads * (trials + 1),
+  size_t work = km_work(trials);
+  double *scratch = gmix__malloc_array(in->threads * (trials + work),
                                        sizeof *scratch, &overflow);
-  double *pots = gmix__malloc((trials + 1) * sizeof *pots);
+  double *pots = gmix__malloc((2 * trials + 1) * sizeof *pots);
   size_t *cidx = gmix__malloc(trials * sizeof *cidx);
   double *targets = gmix__malloc(trials * sizeof *targets);
   gmix_status st = GMIX_OK;
@@ -157,12 +197,15 @@ static gmix_status kmeanspp(const gmix__init_data *in, gmix__rng *rng,
   }
   for (size_t i = 0; i < n; i++)
     closest[i] = INFINITY;
-  pp_ctx ctx = {in->x, in->w, d, closest, cand, 1};
+  double *cn = pots + trials + 1;
+  pp_ctx ctx = {in->x, in->w, d, closest, cand, cn, 1, 1};
 
   /* First centre: a row drawn with probability proportional to its weight. */
   idx[0] = search_cumsum(in->w, NULL, n, gmix__rng_uniform(rng) * in->sum_w);
   memcpy(cand, in->x + idx[0] * d, d * sizeof *cand);
-  reduce_chunks(n, in->chunk, in->threads, 1, scratch, pots, pp_update, &ctx);
+  row_norms(cand, 1, d, cn);
+  reduce_chunks(n, in->chunk, in->threads, 1, work, scratch, pots, pp_pass,
+                &ctx);
   double pot = pots[0];
 
   for (size_t c = 1; c < k; c++) {
@@ -172,8 +215,10 @@ static gmix_status kmeanspp(const gmix__init_data *in, gmix__rng *rng,
       memcpy(cand + t * d, in->x + cidx[t] * d, d * sizeof *cand);
     }
     ctx.trials = trials;
-    reduce_chunks(n, in->chunk, in->threads, trials, scratch, pots,
-                  pp_potential, &ctx);
+    ctx.update = 0;
+    row_norms(cand, trials, d, cn);
+    reduce_chunks(n, in->chunk, in->threads, trials, work, scratch, pots,
+                  pp_pass, &ctx);
     size_t best = 0;
     for (size_t t = 1; t < trials; t++)
       if (pots[t] < pots[best])
@@ -181,7 +226,10 @@ static gmix_status kmeanspp(const gmix__init_data *in, gmix__rng *rng,
     idx[c] = cidx[best];
     memcpy(cand, in->x + idx[c] * d, d * sizeof *cand);
     ctx.trials = 1;
-    reduce_chunks(n, in->chunk, in->threads, 1, scratch, pots, pp_update, &ctx);
+    ctx.update = 1;
+    row_norms(cand, 1, d, cn);
+    reduce_chunks(n, in->chunk, in->threads, 1, work, scratch, pots, pp_pass,
+                  &ctx);
     pot = pots[0];
   }
 done:
@@ -200,26 +248,39 @@ typedef struct lloyd_ctx {
   const double *x, *w;
   size_t d, k;
   const double *centres;
+  const double *cn; /* K: |centre|^2 */
 } lloyd_ctx;
 
-/* acc: K x d weighted sums, then K weights. */
-static void lloyd_assign(const void *vctx, size_t r0, size_t r1, double *acc) {
+/* acc: K x d weighted sums, then K weights. Each block's distances to all
+ * centres come from one GEMM. */
+static void lloyd_assign(const void *vctx, size_t r0, size_t r1, double *acc,
+                         double *work) {
   const lloyd_ctx *l = vctx;
-  size_t d = l->d;
-  double *cnt = acc + l->k * d;
-  for (size_t i = r0; i < r1; i++) {
-    const double *xi = l->x + i * d;
-    size_t c = nearest(xi, l->centres, l->k, d, NULL);
-    double wi = l->w ? l->w[i] : 1.0;
-    for (size_t j = 0; j < d; j++)
-      acc[c * d + j] += wi * xi[j];
-    cnt[c] += wi;
+  size_t d = l->d, k = l->k;
+  double *cnt = acc + k * d;
+  for (size_t b0 = r0; b0 < r1; b0 += KM_BLOCK) {
+    size_t rows = r1 - b0 < KM_BLOCK ? r1 - b0 : KM_BLOCK;
+    block_dist(l->x + b0 * d, rows, d, l->centres, l->cn, k, work);
+    for (size_t b = 0; b < rows; b++) {
+      const double *row = work + b * k;
+      size_t c = 0;
+      for (size_t t = 1; t < k; t++)
+        if (row[t] < row[c])
+          c = t;
+      const double *xi = l->x + (b0 + b) * d;
+      double wi = l->w ? l->w[b0 + b] : 1.0;
+      for (size_t j = 0; j < d; j++)
+        acc[c * d + j] += wi * xi[j];
+      cnt[c] += wi;
+    }
   }
 }
 
 /* acc: d shifted sums, d shifted squares (around row 0), then weight. */
-static void moments(const void *vctx, size_t r0, size_t r1, double *acc) {
+static void moments(const void *vctx, size_t r0, size_t r1, double *acc,
+                    double *work) {
   const lloyd_ctx *l = vctx;
+  (void)work;
   size_t d = l->d;
   for (size_t i = r0; i < r1; i++) {
     double wi = l->w ? l->w[i] : 1.0;
@@ -238,19 +299,22 @@ static gmix_status lloyd(const gmix__init_data *in, double *centres,
   size_t acc_size = k * d + k;
   if (2 * d + 1 > acc_size)
     acc_size = 2 * d + 1;
-  double *total = gmix__malloc(acc_size * sizeof *total);
-  double *scratch = gmix__malloc(in->threads * acc_size * sizeof *scratch);
+  size_t work = km_work(k);
+  double *total = gmix__malloc((acc_size + k) * sizeof *total);
+  double *scratch =
+      gmix__malloc(in->threads * (acc_size + work) * sizeof *scratch);
   if (!total || !scratch) {
     gmix__free(total);
     gmix__free(scratch);
     return gmix__error(err, GMIX_ENOMEM, "out of memory in k-means");
   }
-  lloyd_ctx ctx = {in->x, in->w, d, k, centres};
+  double *cn = total + acc_size;
+  lloyd_ctx ctx = {in->x, in->w, d, k, centres, cn};
 
   /* The tolerance is relative to the mean per-feature variance of the data
    * (scikit-learn's convention), computed around row 0 to avoid
    * cancellation. */
-  reduce_chunks(in->n, in->chunk, in->threads, 2 * d + 1, scratch, total,
+  reduce_chunks(in->n, in->chunk, in->threads, 2 * d + 1, work, scratch, total,
                 moments, &ctx);
   double var = 0.0;
   for (size_t j = 0; j < d; j++) {
@@ -260,8 +324,9 @@ static gmix_status lloyd(const gmix__init_data *in, double *centres,
   double tol = in->kmeans_tol * var / (double)d;
 
   for (size_t it = 0; it < in->kmeans_max_iter; it++) {
-    reduce_chunks(in->n, in->chunk, in->threads, k * d + k, scratch, total,
-                  lloyd_assign, &ctx);
+    row_norms(centres, k, d, cn);
+    reduce_chunks(in->n, in->chunk, in->threads, k * d + k, work, scratch,
+                  total, lloyd_assign, &ctx);
     double shift = 0.0;
     for (size_t c = 0; c < k; c++) {
       double cnt = total[k * d + c];
@@ -289,7 +354,7 @@ static void resp_labels(const void *vctx, const double *x, size_t row0,
   const double *centres = vctx;
   memset(r, 0, rows * k * sizeof *r);
   for (size_t b = 0; b < rows; b++)
-    r[b * k + nearest(x + (row0 + b) * d, centres, k, d, NULL)] = 1.0;
+    r[b * k + nearest(x + (row0 + b) * d, centres, k, d)] = 1.0;
 }
 
 typedef struct rows_ctx {
@@ -355,6 +420,69 @@ static gmix_status random_rows(const gmix__init_data *in, gmix__rng *rng,
   return GMIX_OK;
 }
 
+/* k-means on a Bernoulli subsample of about in->kmeans_max_rows rows:
+ * *sub describes the subsample, whose rows and weights are allocated in
+ * *xs and *ws (both NULL, and *sub = *in, when no subsampling is needed).
+ * Each row is kept when a stateless hash of (seed, row) falls below
+ * max_rows / n, so the choice does not depend on threads or blocks. */
+static gmix_status subsample(const gmix__init_data *in, uint64_t seed,
+                             gmix__init_data *sub, double **xs, double **ws,
+                             gmix_error *err) {
+  *sub = *in;
+  *xs = *ws = NULL;
+  if (in->kmeans_max_rows == 0 || in->n <= in->kmeans_max_rows)
+    return GMIX_OK;
+  double p = (double)in->kmeans_max_rows / (double)in->n;
+  size_t m = 0;
+  for (size_t i = 0; i < in->n; i++)
+    m += gmix__hash_uniform(seed, i, 0) < p && (!in->w || in->w[i] > 0.0);
+  if (m < in->k)
+    return GMIX_OK; /* too few: use every row */
+  *xs = gmix__malloc(m * in->d * sizeof **xs);
+  *ws = in->w ? gmix__malloc(m * sizeof **ws) : NULL;
+  if (!*xs || (in->w && !*ws)) {
+    gmix__free(*xs);
+    gmix__free(*ws);
+    *xs = *ws = NULL;
+    return gmix__error(err, GMIX_ENOMEM, "out of memory in k-means");
+  }
+  double sum = 0.0;
+  for (size_t i = 0, r = 0; i < in->n; i++) {
+    if (!(gmix__hash_uniform(seed, i, 0) < p && (!in->w || in->w[i] > 0.0)))
+      continue;
+    memcpy(*xs + r * in->d, in->x + i * in->d, in->d * sizeof **xs);
+    if (*ws)
+      (*ws)[r] = in->w[i];
+    sum += in->w ? in->w[i] : 1.0;
+    r++;
+  }
+  sub->x = *xs;
+  sub->w = *ws;
+  sub->n = m;
+  sub->sum_w = sum;
+  return GMIX_OK;
+}
+
+/* k-means++ seeding then Lloyd on (a subsample of) the data: centres[K][d]. */
+static gmix_status kmeans(const gmix__init_data *in, gmix__rng *rng,
+                          size_t *idx, double *centres, gmix_error *err) {
+  gmix__init_data sub;
+  double *xs, *ws;
+  gmix_status st = subsample(in, gmix__rng_next(rng), &sub, &xs, &ws, err);
+  if (st != GMIX_OK)
+    return st;
+  st = kmeanspp(&sub, rng, idx, err);
+  if (st == GMIX_OK) {
+    for (size_t c = 0; c < in->k; c++)
+      memcpy(centres + c * in->d, sub.x + idx[c] * in->d,
+             in->d * sizeof *centres);
+    st = lloyd(&sub, centres, err);
+  }
+  gmix__free(xs);
+  gmix__free(ws);
+  return st;
+}
+
 gmix_status gmix__init_stats(gmix__engine *e, const gmix__init_data *in,
                              gmix_error *err) {
   size_t k = in->k, d = in->d;
@@ -375,9 +503,8 @@ gmix_status gmix__init_stats(gmix__engine *e, const gmix__init_data *in,
                       resp_random, &seed);
     return GMIX_OK;
   }
-  case GMIX_INIT_KMEANS:
   case GMIX_INIT_KMEANSPP:
-  case GMIX_INIT_RANDOM_FROM_DATA:
+  case GMIX_INIT_RANDOM_FROM_DATA: {
     idx = gmix__malloc(k * sizeof *idx);
     if (!idx)
       return gmix__error(err, GMIX_ENOMEM, "out of memory in initialisation");
@@ -386,20 +513,19 @@ gmix_status gmix__init_stats(gmix__engine *e, const gmix__init_data *in,
              : kmeanspp(in, &rng, idx, err);
     if (st != GMIX_OK)
       break;
-    if (in->method != GMIX_INIT_KMEANS) {
-      rows_ctx rc = {idx, k};
-      gmix__engine_pass(e, in->x, in->n, in->w, GMIX__PASS_RESP, NULL,
-                        resp_rows, &rc);
-      break;
-    }
+    rows_ctx rc = {idx, k};
+    gmix__engine_pass(e, in->x, in->n, in->w, GMIX__PASS_RESP, NULL, resp_rows,
+                      &rc);
+    break;
+  }
+  case GMIX_INIT_KMEANS:
+    idx = gmix__malloc(k * sizeof *idx);
     centres = gmix__malloc(k * d * sizeof *centres);
-    if (!centres) {
+    if (!idx || !centres) {
       st = gmix__error(err, GMIX_ENOMEM, "out of memory in initialisation");
       break;
     }
-    for (size_t c = 0; c < k; c++)
-      memcpy(centres + c * d, in->x + idx[c] * d, d * sizeof *centres);
-    st = lloyd(in, centres, err);
+    st = kmeans(in, &rng, idx, centres, err);
     if (st == GMIX_OK)
       gmix__engine_pass(e, in->x, in->n, in->w, GMIX__PASS_RESP, NULL,
                         resp_labels, centres);

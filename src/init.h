@@ -14,6 +14,7 @@ typedef struct gmix__init_data {
   uint64_t seed;
   size_t init_index; /* restart: selects the random stream  */
   size_t kmeans_max_iter;
+  size_t kmeans_max_rows;
   double kmeans_tol;
   size_t chunk, threads; /* as the engine's                    */
 } gmix__init_data;

@@ -155,15 +155,17 @@ gmix_status gmix__engine_create(gmix_covariance_type type, size_t k, size_t d,
   /* Sizes of the shared parameters and of one thread's work buffer; each
    * product is checked (the model's own sizes were checked already, but
    * block * (K d) is new). */
-  size_t kd = k * d, ucat = 0, ywidth = 0, tmp;
+  size_t kd = k * d, ucat = 0, prec_t = 0, ywidth = 0, tmp;
   if (type == GMIX_COV_FULL) {
     ucat = kd * d;
     ywidth = kd;
   } else if (type == GMIX_COV_TIED) {
     ucat = d * d;
     ywidth = d;
+  } else {
+    prec_t = kd;
   }
-  size_t shared = d + ucat + kd + k + kd + e->layout.size;
+  size_t shared = d + ucat + kd + prec_t + k + kd + e->layout.size;
   size_t work = 0;
   int ok = gmix__mul(block, d, &tmp) && (work += 2 * tmp) >= tmp &&
            gmix__mul(block, ywidth, &tmp) && (work += tmp) >= tmp &&
@@ -188,8 +190,10 @@ gmix_status gmix__engine_create(gmix_covariance_type type, size_t k, size_t d,
   p += d;
   e->ucat = p;
   p += ucat;
-  e->mu_u = p;
+  e->mu_t = p;
   p += kd;
+  e->prec_t = p;
+  p += prec_t;
   e->cst = p;
   p += k;
   e->shift = p;
@@ -213,10 +217,16 @@ void gmix__engine_prepare(gmix__engine *e, const gmix_model *m) {
     e->cst[c] =
         m->log_weights[c] + m->log_det_chol[c] - 0.5 * (double)d * log2pi;
   memcpy(e->shift, m->means, k * d * sizeof *e->shift);
-  e->means = m->means;
-  e->prec_chol = m->prec_chol;
-  if (e->type != GMIX_COV_FULL && e->type != GMIX_COV_TIED)
+  if (e->type == GMIX_COV_DIAG || e->type == GMIX_COV_SPHERICAL) {
+    for (size_t c = 0; c < k; c++)
+      for (size_t j = 0; j < d; j++) {
+        e->mu_t[j * k + c] = m->means[c * d + j];
+        e->prec_t[j * k + c] = e->type == GMIX_COV_DIAG
+                                   ? m->prec_chol[c * d + j]
+                                   : m->prec_chol[c];
+      }
     return;
+  }
   /* c0: the weighted centre of the means, subtracted from rows and means
    * before multiplying by U so that the two products stay small. */
   for (size_t j = 0; j < d; j++) {
@@ -229,17 +239,16 @@ void gmix__engine_prepare(gmix__engine *e, const gmix_model *m) {
   for (size_t c = 0; c < k; c++) {
     const double *u =
         e->type == GMIX_COV_FULL ? m->prec_chol + c * d * d : m->prec_chol;
-    double *mu = e->mu_u + c * d;
-    for (size_t l = 0; l < d; l++)
-      mu[l] = 0.0;
-    for (size_t j = 0; j < d; j++) {
-      double dj = m->means[c * d + j] - e->c0[j];
-      for (size_t l = 0; l < d; l++)
-        mu[l] += dj * u[j * d + l];
+    for (size_t l = 0; l < d; l++) {
+      double s = 0.0;
+      for (size_t j = 0; j < d; j++)
+        s += (m->means[c * d + j] - e->c0[j]) * u[j * d + l];
+      e->mu_t[l * k + c] = s;
     }
     if (e->type == GMIX_COV_FULL)
       for (size_t j = 0; j < d; j++)
-        memcpy(e->ucat + j * kd + c * d, u + j * d, d * sizeof *u);
+        for (size_t l = 0; l < d; l++)
+          e->ucat[j * kd + l * k + c] = u[j * d + l];
   }
   if (e->type == GMIX_COV_TIED)
     memcpy(e->ucat, m->prec_chol, d * d * sizeof *e->ucat);
