@@ -8,7 +8,7 @@ import subprocess
 import numpy as np
 import pytest
 
-from cli_helpers import (ACIDITY, COVARIANCES, DATASETS, FAITHFUL, GMIX, IRIS,
+from cli_helpers import (COVARIANCES, DATASETS, FAITHFUL, GMIX, IRIS,
                          expect_error, gmix, params, summary, write)
 
 

@@ -5,15 +5,14 @@ error, 3 numerical failure) and that the message on standard error names
 the problem.
 """
 import json
-import math
 import os
 import subprocess
 
 import numpy as np
 import pytest
 
-from cli_helpers import (ACIDITY, COVARIANCES, DATASETS, FAITHFUL, GMIX, IRIS,
-                         expect_error, gmix, params, summary, write)
+from cli_helpers import (ACIDITY, FAITHFUL, GMIX, IRIS, expect_error, gmix,
+                         write)
 
 
 # ---------------------------------------------------------------- usage
