@@ -95,8 +95,8 @@ void gmix__engine_pass(gmix__engine *e, const double *x, size_t n,
  * are work buffers of rows*d and rows*(K d) doubles. */
 void gmix__estep_block(const gmix__engine *e, const double *x, size_t rows,
                        double *xs, double *y, double *L);
-/* Row-wise log-sum-exp of L[rows x K] into lp[rows]; when `resp` is
- * non-zero, L is overwritten with the normalised responsibilities. */
+/* Row-wise log-sum-exp of L[rows x K] into lp[rows]. L is overwritten:
+ * with the normalised responsibilities when `resp` is non-zero. */
 void gmix__logsumexp_rows(double *L, size_t rows, size_t k, double *lp,
                           int resp);
 

@@ -12,6 +12,8 @@
  * nothing cancels: K d operations per row, against the K d^2 of full.
  */
 #include <math.h>
+#include <stdint.h>
+#include <string.h>
 
 #include <cblas.h>
 
@@ -107,6 +109,48 @@ void gmix__estep_block(const gmix__engine *e, const double *x, size_t rows,
   }
 }
 
+/* exp of every element of v[n] (all <= about 1), in a form the compiler
+ * vectorises: x = k ln 2 + r with k = round(x / ln 2) and |r| <= ln 2 / 2
+ * (ln 2 split in two parts so that k ln 2 is exact), exp(r) by its Taylor
+ * series to degree 12 (truncation below 2e-16 relative), and 2^k put
+ * straight into the exponent bits. Arguments below EXP_UNDERFLOW, where
+ * the result would be subnormal (< 2.3e-308), give 0: a responsibility that
+ * small is zero to every digit that matters. The library's libm exp has no
+ * vector form without -ffast-math, which gmix does not use. */
+#define EXP_UNDERFLOW (-708.0)
+static void exp_array(double *v, size_t n) {
+  const double log2e = 1.4426950408889634074;
+  const double ln2_hi = 6.93147180369123816490e-01; /* exact in 32 bits */
+  const double ln2_lo = 1.90821492927058770002e-10;
+  const double shifter = 6755399441055744.0; /* 1.5 * 2^52: rounds to int */
+#pragma omp simd
+  for (size_t i = 0; i < n; i++) {
+    double x = v[i];
+    int under = x < EXP_UNDERFLOW;
+    x = under ? 0.0 : x;
+    double kd = (x * log2e + shifter) - shifter;
+    double r = (x - kd * ln2_hi) - kd * ln2_lo;
+    double p = 1.0 / 479001600.0;
+    p = p * r + 1.0 / 39916800.0;
+    p = p * r + 1.0 / 3628800.0;
+    p = p * r + 1.0 / 362880.0;
+    p = p * r + 1.0 / 40320.0;
+    p = p * r + 1.0 / 5040.0;
+    p = p * r + 1.0 / 720.0;
+    p = p * r + 1.0 / 120.0;
+    p = p * r + 1.0 / 24.0;
+    p = p * r + 1.0 / 6.0;
+    p = p * r + 0.5;
+    p = p * r + 1.0;
+    p = p * r + 1.0;
+    int64_t k = (int64_t)kd;
+    uint64_t bits = (uint64_t)(k + 1023) << 52;
+    double scale;
+    memcpy(&scale, &bits, sizeof scale);
+    v[i] = under ? 0.0 : p * scale;
+  }
+}
+
 void gmix__logsumexp_rows(double *L, size_t rows, size_t k, double *lp,
                           int resp) {
   for (size_t b = 0; b < rows; b++) {
@@ -117,13 +161,22 @@ void gmix__logsumexp_rows(double *L, size_t rows, size_t k, double *lp,
     /* Every row has a finite maximum: some weight is positive and every
      * log-density of finite data under a positive definite covariance is
      * finite. */
+    lp[b] = mx;
+    for (size_t c = 0; c < k; c++)
+      row[c] -= mx;
+  }
+  exp_array(L, rows * k);
+  for (size_t b = 0; b < rows; b++) {
+    double *row = L + b * k;
     double sum = 0.0;
     for (size_t c = 0; c < k; c++)
-      sum += exp(row[c] - mx);
-    double l = mx + log(sum);
-    lp[b] = l;
-    if (resp)
+      sum += row[c];
+    lp[b] += log(sum);
+    if (resp) {
+      /* exp(L - lp) = exp(L - max) / sum: no second exponential. */
+      double inv = 1.0 / sum;
       for (size_t c = 0; c < k; c++)
-        row[c] = exp(row[c] - l);
+        row[c] *= inv;
+    }
   }
 }

@@ -98,23 +98,27 @@ void gmix__stats_accumulate(const gmix__engine *e, const double *x, size_t rows,
 
 void gmix__default_sizes(gmix_covariance_type type, size_t k, size_t d,
                          size_t *block, size_t *chunk) {
-  /* Keep the widest per-block buffer near 256 KiB, so a block and its
-   * products stay in L2; 32768 doubles. */
-  size_t width = k + d;
-  if (type == GMIX_COV_FULL)
+  /* A block: the widest per-block buffer near 32768 doubles (256 KiB), so a
+   * block and its products stay in L2, and at least 64 rows so each BLAS
+   * call has work enough to amortise its overhead. */
+  size_t width = k + d, row_cost = k * d;
+  if (type == GMIX_COV_FULL) {
     width += k * d;
-  else if (type == GMIX_COV_TIED)
+    row_cost += k * d * d;
+  } else if (type == GMIX_COV_TIED) {
     width += d;
+    row_cost += d * d;
+  }
   size_t b = 32768 / width;
-  if (b < 16)
-    b = 16;
-  if (b > 1024)
-    b = 1024;
+  b = b < 64 ? 64 : b > 1024 ? 1024 : b;
   b = (b + 7) / 8 * 8;
   *block = b;
-  /* A chunk is several blocks: enough work to amortise the ordered merge
-   * of its statistics, small enough to balance two or more threads. */
-  *chunk = 4 * b;
+  /* A chunk: about 2^23 multiply-adds of work, so the ordered merge of its
+   * statistics happens rarely, but no more than 64 blocks, so that two or
+   * more threads still share moderate data sets. */
+  size_t blocks = ((size_t)1 << 23) / (row_cost * b) + 1;
+  blocks = blocks > 64 ? 64 : blocks;
+  *chunk = blocks * b;
 }
 
 void gmix__engine_free(gmix__engine *e) {
