@@ -20,8 +20,11 @@ Environment:
   BENCH_QUICK=1        only the small cases (a minute or two)
   BENCH_CASES=LIST     only data sets named NxDxK (comma-separated), e.g.
                        BENCH_CASES=1000000x32x32
+  BENCH_TYPES=LIST     only these covariance types, e.g. BENCH_TYPES=diag
   BENCH_NATIVE=0       skip the scikit-learn column with native kernels
   BENCH_TMPDIR=DIR     where the data sets are written (default: system tmp)
+  BENCH_TIMEOUT=SEC    give up on one measurement after SEC seconds
+                       (default 1200); the table then says "timeout"
 """
 
 import argparse
@@ -30,6 +33,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -94,8 +98,9 @@ def flops_per_iteration(cov, n, d, k):
 # ---------------------------------------------------------------------------
 
 class Runner:
-    def __init__(self, bin_dir):
+    def __init__(self, bin_dir, timeout):
         self.bin_dir = bin_dir
+        self.timeout = timeout
         self.t0 = time.monotonic()
         self.vlfeat = os.path.join(bin_dir, "vlfeat_em")
         if not os.access(self.vlfeat, os.X_OK):
@@ -109,7 +114,12 @@ class Runner:
         """Run one program; return its JSON answer, or {"error": ...}."""
         self.log(" ".join(os.path.basename(a) if i == 0 else a
                           for i, a in enumerate(argv)))
-        proc = subprocess.run(argv, capture_output=True, text=True, env=env)
+        try:
+            proc = subprocess.run(argv, capture_output=True, text=True,
+                                  env=env, timeout=self.timeout)
+        except subprocess.TimeoutExpired:
+            self.log("  timeout after %g s" % self.timeout)
+            return {"error": "timeout"}
         lines = proc.stdout.strip().splitlines()
         if proc.returncode != 0 or not lines:
             msg = (proc.stderr.strip().splitlines() or ["exit %d"
@@ -209,7 +219,7 @@ def rel_diff(a, b):
 
 def cell_error(res):
     if isinstance(res, dict) and "error" in res:
-        return "error"
+        return "timeout" if res["error"] == "timeout" else "error"
     if isinstance(res, dict) and "skipped" in res:
         return "skipped"
     return "-"
@@ -315,6 +325,23 @@ def detail_table(rows):
             fmt(rel_diff(val(vl, "log_likelihood"),
                          val(g, "log_likelihood")), "%.1e")])
     return out
+
+
+def failures(rows):
+    """One line per measurement that failed, with the program's message."""
+    out = []
+    for r in rows:
+        c = r["case"]
+        where = "%dx%dx%d %s" % (c["n"], c["d"], c["k"], r["cov"])
+        found = dict(r.get("init", {}))
+        found.update({k: v for k, v in r.items()
+                      if k not in ("case", "init", "cov")})
+        for tool, res in sorted(found.items()):
+            if isinstance(res, dict) and "error" in res:
+                out.append("- %s, %s: %s" % (where, tool, res["error"]))
+            elif tool == "error":
+                out.append("- %s: %s" % (where, res))
+    return sorted(set(out))
 
 
 def markdown(table):
@@ -450,6 +477,10 @@ def report(args, quick, machine, ginfo, pinfo, pnative, dgemm, rows,
         "",
         markdown(detail_table(rows)),
         "",
+        "## Failures",
+        "",
+        "\n".join(failures(rows)) or "None.",
+        "",
         "## Notes",
         "",
         "- Data: N rows from a random K-component mixture with full "
@@ -507,7 +538,8 @@ def main():
     native = os.environ.get("BENCH_NATIVE", "1") not in ("", "0")
     args.dgemm_size = 2000 if quick else 4000
 
-    runner = Runner(args.bin_dir)
+    runner = Runner(args.bin_dir,
+                    float(os.environ.get("BENCH_TIMEOUT", "1200")))
     machine = machine_info(args.source_dir)
     t_start = time.monotonic()
 
@@ -518,8 +550,19 @@ def main():
     pnative = (runner.sklearn("info", args.dgemm_size, native=True)
                if native else {})
 
-    cases = [c for c in all_cases(quick)
-             if not only or "%dx%dx%d" % (c["n"], c["d"], c["k"]) in only]
+    types = [s for s in os.environ.get("BENCH_TYPES", "").replace(" ", ",")
+             .split(",") if s]
+    cases = []
+    for c in all_cases(quick):
+        if only and "%dx%dx%d" % (c["n"], c["d"], c["k"]) not in only:
+            continue
+        c["covs"] = tuple(t for t in c["covs"] if not types or t in types)
+        if c["covs"]:
+            cases.append(c)
+    partial = bool(only or types)
+    # On SIGTERM unwind normally: the running child is killed and the
+    # data sets are deleted by the finally blocks.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     workdir = tempfile.mkdtemp(prefix="gmix-bench-",
                                dir=os.environ.get("BENCH_TMPDIR"))
     rows = []
@@ -540,7 +583,7 @@ def main():
     text = report(args, quick, machine, ginfo, pinfo, pnative, dgemm, rows,
                   seconds, load_end)
     print(text)
-    if args.results and not quick and not only:
+    if args.results and not quick and not partial:
         path = args.results
     else:  # partial runs never overwrite the committed results
         path = os.path.join(args.bin_dir, "RESULTS-quick.md" if quick
