@@ -269,7 +269,8 @@ typedef enum gmix_reseed_reason {
 
 typedef struct gmix_reseed_event {
   size_t init;      /* restart index                                        */
-  size_t iteration; /* 1-based iteration whose M-step found the problem      */
+  size_t iteration; /* 1-based iteration whose M-step found the problem; 0
+                       for the M-step that builds the initial parameters  */
   size_t component; /* the component re-seeded (0-based)                     */
   size_t source;    /* the component split to re-seed it                     */
   gmix_reseed_reason reason;

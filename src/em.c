@@ -9,6 +9,7 @@
  * change of the mean log-likelihood per unit weight below tol.
  */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <omp.h>
@@ -119,19 +120,27 @@ void gmix_em_free(gmix_em *em) {
   gmix__free(em);
 }
 
+/* "initialisation" or "iteration N", for messages. */
+static const char *when(const gmix_em *em, char *buf, size_t size) {
+  if (em->iter == 0)
+    return "initialisation";
+  snprintf(buf, size, "iteration %zu", em->iter);
+  return buf;
+}
+
 static gmix_status collapse_error(const gmix_em *em, size_t c, int reason,
                                   gmix_error *err) {
-  const char *when = em->iter == 0 ? "initialisation" : "iteration";
+  char buf[48];
   if (reason == GMIX_RESEED_NOT_PD)
     return gmix__error(
         err, GMIX_ENOTPD,
         "component %zu: covariance is not positive definite after "
-        "reg_covar=%g at %s %zu; increase reg_covar or scale the data",
-        c, em->opt.reg_covar, when, em->iter);
+        "reg_covar=%g at %s; increase reg_covar or scale the data",
+        c, em->opt.reg_covar, when(em, buf, sizeof buf));
   return gmix__error(err, GMIX_ECOLLAPSE,
                      "component %zu: weight fell below min_weight=%g at %s "
-                     "%zu and it could not be re-seeded",
-                     c, em->opt.min_weight, when, em->iter);
+                     "and it could not be re-seeded",
+                     c, em->opt.min_weight, when(em, buf, sizeof buf));
 }
 
 /* Re-seed component c by splitting component s along its principal axis:
@@ -195,8 +204,8 @@ static gmix_status split(gmix_em *em, size_t c, size_t s) {
   case GMIX_COV_TIED:
     break;
   }
-  m->weights[s] *= 0.5;
-  m->weights[c] = m->weights[s];
+  /* The two share what both held, so the weights still sum to one. */
+  m->weights[s] = m->weights[c] = 0.5 * (m->weights[s] + m->weights[c]);
   if (m->type != GMIX_COV_TIED) {
     if (gmix__model_update_cholesky_one(m, s) != GMIX_OK ||
         gmix__model_update_cholesky_one(m, c) != GMIX_OK)
@@ -237,12 +246,14 @@ static gmix_status mstep(gmix_em *em, double weight_total, gmix_error *err) {
   int nbad =
       gmix__mstep(em->cur, em->eng->total, &em->eng->layout, em->eng->shift,
                   weight_total, em->opt.reg_covar, em->opt.min_weight, em->bad);
-  if (nbad < 0)
+  if (nbad < 0) {
+    char buf[48];
     return gmix__error(err, GMIX_ENOTPD,
                        "the tied covariance is not positive definite after "
-                       "reg_covar=%g at iteration %zu; increase reg_covar or "
-                       "scale the data",
-                       em->opt.reg_covar, em->iter);
+                       "reg_covar=%g at %s; increase reg_covar or scale the "
+                       "data",
+                       em->opt.reg_covar, when(em, buf, sizeof buf));
+  }
   return nbad > 0 ? reseed(em, err) : GMIX_OK;
 }
 

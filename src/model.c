@@ -243,6 +243,8 @@ gmix_status gmix_model_create(gmix_covariance_type type, size_t k, size_t d,
                               const double *weights, const double *means,
                               const double *covariances, gmix_model **out,
                               gmix_error *err) {
+  if (!out)
+    return gmix__error(err, GMIX_EINVAL, "NULL argument");
   gmix_model *m = NULL;
   gmix_status st =
       create_common(type, k, d, weights, means, covariances, &m, err);
@@ -293,6 +295,8 @@ gmix_model_create_from_precisions(gmix_covariance_type type, size_t k, size_t d,
                                   const double *weights, const double *means,
                                   const double *precisions, gmix_model **out,
                                   gmix_error *err) {
+  if (!out)
+    return gmix__error(err, GMIX_EINVAL, "NULL argument");
   gmix_model *m = NULL;
   gmix_status st =
       create_common(type, k, d, weights, means, precisions, &m, err);
