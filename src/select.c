@@ -86,20 +86,24 @@ gmix_status gmix_score(const gmix_model *m, const double *x, size_t n, size_t d,
   return st;
 }
 
-gmix_status gmix_bic(const gmix_model *m, const double *x, size_t n, size_t d,
-                     const double *w, double *out, gmix_error *err) {
+/* -2 sum w log p + p * penalty, with penalty log(sum w) for BIC, 2 for AIC. */
+static gmix_status criterion(const gmix_model *m, const double *x, size_t n,
+                             size_t d, const double *w, double *out, int bic,
+                             gmix_error *err) {
   double sw = 0.0, sll = 0.0;
   gmix_status st = totals(m, x, n, d, w, out, &sw, &sll, err);
   if (st == GMIX_OK)
-    *out = -2.0 * sll + (double)gmix_model_n_parameters(m) * log(sw);
+    *out =
+        -2.0 * sll + (double)gmix_model_n_parameters(m) * (bic ? log(sw) : 2.0);
   return st;
+}
+
+gmix_status gmix_bic(const gmix_model *m, const double *x, size_t n, size_t d,
+                     const double *w, double *out, gmix_error *err) {
+  return criterion(m, x, n, d, w, out, 1, err);
 }
 
 gmix_status gmix_aic(const gmix_model *m, const double *x, size_t n, size_t d,
                      const double *w, double *out, gmix_error *err) {
-  double sw = 0.0, sll = 0.0;
-  gmix_status st = totals(m, x, n, d, w, out, &sw, &sll, err);
-  if (st == GMIX_OK)
-    *out = -2.0 * sll + 2.0 * (double)gmix_model_n_parameters(m);
-  return st;
+  return criterion(m, x, n, d, w, out, 0, err);
 }
