@@ -10,22 +10,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* One line on standard error: the prefix, then the formatted message. */
+static void vreport(const char *prefix, const char *fmt, va_list ap) {
+  fputs(prefix, stderr);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+}
+
 void cli_error(const char *fmt, ...) {
   va_list ap;
-  fputs("gmix: ", stderr);
   va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
+  vreport("gmix: ", fmt, ap);
   va_end(ap);
-  fputc('\n', stderr);
 }
 
 void cli_warn(const char *fmt, ...) {
   va_list ap;
-  fputs("gmix: warning: ", stderr);
   va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
+  vreport("gmix: warning: ", fmt, ap);
   va_end(ap);
-  fputc('\n', stderr);
 }
 
 int cli_usage(const char *cmd, const char *fmt, ...) {
@@ -115,8 +118,11 @@ int cli_parse_double(const char *cmd, const char *opt, const char *arg,
   return 1;
 }
 
-int cli_data_option(const char *cmd, int c, const char *arg,
-                    gmix_read_options *ropt) {
+/* Apply one of the shared data options to `ropt`. Returns 1 if `c` was
+ * one of them (and it parsed), 0 if it is not a data option, -1 on a bad
+ * value (usage error printed). */
+static int data_option(const char *cmd, int c, const char *arg,
+                       gmix_read_options *ropt) {
   switch (c) {
   case OPT_COLUMNS:
     ropt->columns = arg;
@@ -152,6 +158,33 @@ int cli_data_option(const char *cmd, int c, const char *arg,
   }
 }
 
+int cli_common_option(const cli_command *cmd, int c, const char *arg,
+                      gmix_read_options *ropt) {
+  if (ropt) {
+    int r = data_option(cmd->name, c, arg, ropt);
+    if (r < 0)
+      return EXIT_USAGE;
+    if (r > 0)
+      return -1;
+  }
+  if (c == 'h') {
+    cli_print_manual(cmd, stdout);
+    return EXIT_OK;
+  }
+  return cli_usage(cmd->name, "invalid command line");
+}
+
+int cli_expect_operands(const char *cmd, int have, int want, const char *what) {
+  if (have == want)
+    return EXIT_OK;
+  return cli_usage(cmd, "expected %s, got %d argument%s", what, have,
+                   have == 1 ? "" : "s");
+}
+
+const char *cli_data_name(const char *path) {
+  return strcmp(path, "-") == 0 ? "standard input" : path;
+}
+
 int cli_read_data(const char *path, const gmix_read_options *ropt,
                   gmix_table **out) {
   gmix_error err;
@@ -162,7 +195,7 @@ int cli_read_data(const char *path, const gmix_read_options *ropt,
   size_t dropped = gmix_table_dropped_rows(*out);
   if (dropped)
     cli_warn("dropped %zu bad row%s of %s", dropped, dropped == 1 ? "" : "s",
-             strcmp(path, "-") == 0 ? "standard input" : path);
+             cli_data_name(path));
   return EXIT_OK;
 }
 
@@ -206,10 +239,38 @@ int cli_load_model(const char *path, gmix_model **out) {
   return EXIT_OK;
 }
 
+int cli_load_model_and_data(const char *model_path, const char *data_path,
+                            const gmix_read_options *ropt, gmix_model **m,
+                            gmix_table **t) {
+  int rc;
+  if ((rc = cli_load_model(model_path, m)) != EXIT_OK ||
+      (rc = cli_read_data(data_path, ropt, t)) != EXIT_OK)
+    return rc;
+  return cli_check_dimension(*m, model_path, *t, data_path);
+}
+
+int cli_sample_weights(const gmix_table *t, const char *data_name,
+                       const char *weights_file, const double **w,
+                       double **wbuf) {
+  *w = gmix_table_weights(t);
+  if (!weights_file)
+    return EXIT_OK;
+  if (gmix_table_dropped_rows(t)) {
+    cli_error("--weights cannot be matched to the rows of %s once "
+              "--drop-bad-rows has dropped some; use --weight-column",
+              data_name);
+    return EXIT_DATA;
+  }
+  int rc = cli_read_weights(weights_file, gmix_table_rows(t), wbuf);
+  if (rc == EXIT_OK)
+    *w = *wbuf;
+  return rc;
+}
+
 int cli_check_dimension(const gmix_model *m, const char *model_path,
                         const gmix_table *t, const char *data_path) {
   size_t d = gmix_model_n_features(m), cols = gmix_table_cols(t);
-  const char *data = strcmp(data_path, "-") == 0 ? "standard input" : data_path;
+  const char *data = cli_data_name(data_path);
   if (cols != d) {
     cli_error("%s has %zu column%s but the model %s has %zu feature%s%s", data,
               cols, cols == 1 ? "" : "s", model_path, d, d == 1 ? "" : "s",
@@ -254,8 +315,25 @@ int cli_close_output(FILE *f, const char *path, int status) {
   return status;
 }
 
+int cli_write_output(const char *path, void (*print)(FILE *f, const void *data),
+                     const void *data) {
+  FILE *f = cli_open_output(path);
+  if (!f)
+    return EXIT_DATA;
+  print(f, data);
+  return cli_close_output(f, path, EXIT_OK);
+}
+
 void cli_print_double(FILE *f, double v) {
   fprintf(f, "%.17g", v);
+}
+
+void cli_print_doubles(FILE *f, const double *v, size_t n) {
+  for (size_t j = 0; j < n; j++) {
+    if (j)
+      fputc(',', f);
+    cli_print_double(f, v[j]);
+  }
 }
 
 void cli_print_csv_field(FILE *f, const char *s) {

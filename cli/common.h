@@ -113,11 +113,21 @@ int cli_parse_u64(const char *cmd, const char *opt, const char *arg,
 int cli_parse_double(const char *cmd, const char *opt, const char *arg,
                      double min, double *out);
 
-/* Apply one of the shared data options to `ropt`. Returns 1 if `c` was
- * one of them (and it parsed), 0 if it is not a data option, -1 on a bad
- * value (usage error printed). */
-int cli_data_option(const char *cmd, int c, const char *arg,
-                    gmix_read_options *ropt);
+/* The end of every subcommand's option switch, for the values it does not
+ * handle itself: a shared data option is applied to `ropt` (when not
+ * NULL), -h prints the manual of `cmd`, anything else is a usage error
+ * (getopt_long has said what is wrong). Returns -1 to go on parsing, else
+ * the exit code to stop with. */
+int cli_common_option(const cli_command *cmd, int c, const char *arg,
+                      gmix_read_options *ropt);
+
+/* Check the number of operands left after the options: `have` must be
+ * `want`, else a usage error "expected <what>, got N arguments". Returns
+ * EXIT_OK or EXIT_USAGE. */
+int cli_expect_operands(const char *cmd, int have, int want, const char *what);
+
+/* How messages name a data path: "standard input" for "-". */
+const char *cli_data_name(const char *path);
 
 /* Read a data file; on failure print the error and return its exit code.
  * A note on standard error says how many rows --drop-bad-rows skipped. */
@@ -130,6 +140,23 @@ int cli_read_weights(const char *path, size_t n, double **out);
 
 /* Load a model file; on failure print the error, return EXIT_DATA. */
 int cli_load_model(const char *path, gmix_model **out);
+
+/* Load a model, read a data file to apply it to and check that the data
+ * has the model's number of features (cli_check_dimension). Returns an
+ * exit code; on failure *m and *t hold what was loaded, for the caller to
+ * free. */
+int cli_load_model_and_data(const char *model_path, const char *data_path,
+                            const gmix_read_options *ropt, gmix_model **m,
+                            gmix_table **t);
+
+/* The sample weights of the rows of t: those of its --weight-column (or
+ * NULL), or when `weights_file` is given, read from it (cli_read_weights)
+ * into *wbuf, which the caller frees. A weights file cannot be matched to
+ * the rows once --drop-bad-rows has dropped some; that error names the
+ * data `data_name`. Returns an exit code. */
+int cli_sample_weights(const gmix_table *t, const char *data_name,
+                       const char *weights_file, const double **w,
+                       double **wbuf);
 
 /* Check that a table has the model's number of features and warn when its
  * column names differ from the model's feature names. Returns an exit
@@ -144,8 +171,19 @@ FILE *cli_open_output(const char *path);
  * error (disk full, closed pipe). Returns an exit code. */
 int cli_close_output(FILE *f, const char *path, int status);
 
+/* Write a command's result to `path` ("-" or NULL: standard output):
+ * open it, let print(f, data) write everything, then flush and close it,
+ * reporting a failure to open or write. Commands compute their results
+ * first, so a failure leaves no half-written file. Returns an exit code. */
+int cli_write_output(const char *path, void (*print)(FILE *f, const void *data),
+                     const void *data);
+
 /* Print a double with 17 significant digits (exact round trip). */
 void cli_print_double(FILE *f, double v);
+
+/* Print n doubles as one CSV line (cli_print_double, comma-separated),
+ * without the line break. */
+void cli_print_doubles(FILE *f, const double *v, size_t n);
 
 /* Print a CSV field, quoted (with doubled quotes) when it holds a comma, a
  * quote or a line break. */

@@ -207,14 +207,9 @@ static int parse_args(int argc, char **argv, fit_args *a) {
       CLI_DATA_LONG_OPTIONS,
       {NULL, 0, NULL, 0}};
   const char *cmd = "fit";
-  int c;
+  int c, rc;
   optind = 0;
   while ((c = getopt_long(argc, argv, "k:o:c:vh", longopts, NULL)) != -1) {
-    int r = cli_data_option(cmd, c, optarg, &a->ropt);
-    if (r < 0)
-      return EXIT_USAGE;
-    if (r > 0)
-      continue;
     switch (c) {
     case 'k':
       if (!cli_parse_count(cmd, "-k", optarg, 1, &a->opt.n_components))
@@ -236,9 +231,6 @@ static int parse_args(int argc, char **argv, fit_args *a) {
     case 'v':
       a->verbose = 1;
       break;
-    case 'h':
-      cli_print_manual(&cli_fit, stdout);
-      return EXIT_OK;
     case OPT_INIT:
       if (gmix_init_method_parse(optarg, &a->opt.init) != GMIX_OK)
         return cli_usage(cmd,
@@ -279,8 +271,9 @@ static int parse_args(int argc, char **argv, fit_args *a) {
     case OPT_WEIGHT_COLUMN:
       a->ropt.weight_column = optarg;
       break;
-    default: /* getopt_long has printed what is wrong */
-      return cli_usage(cmd, "invalid command line");
+    default:
+      if ((rc = cli_common_option(&cli_fit, c, optarg, &a->ropt)) >= 0)
+        return rc;
     }
   }
   if (optind >= argc)
@@ -445,7 +438,7 @@ static int run_fit(int argc, char **argv) {
   if ((rc = cli_read_data(a.data, &a.ropt, &t)) != EXIT_OK)
     goto done;
   size_t n = gmix_table_rows(t), d = gmix_table_cols(t);
-  const char *data_name = strcmp(a.data, "-") == 0 ? "standard input" : a.data;
+  const char *data_name = cli_data_name(a.data);
   if (start && (rc = cli_check_dimension(start, a.init_model, t, a.data)))
     goto done;
   if (n < a.opt.n_components) {
@@ -455,19 +448,10 @@ static int run_fit(int argc, char **argv) {
     rc = EXIT_DATA;
     goto done;
   }
-  const double *w = gmix_table_weights(t);
-  if (a.weights_file) {
-    if (gmix_table_dropped_rows(t)) {
-      cli_error("--weights cannot be matched to the rows of %s once "
-                "--drop-bad-rows has dropped some; use --weight-column",
-                data_name);
-      rc = EXIT_DATA;
-      goto done;
-    }
-    if ((rc = cli_read_weights(a.weights_file, n, &wbuf)) != EXIT_OK)
-      goto done;
-    w = wbuf;
-  }
+  const double *w;
+  if ((rc = cli_sample_weights(t, data_name, a.weights_file, &w, &wbuf)) !=
+      EXIT_OK)
+    goto done;
 
   progress p = {a.verbose,      isatty(STDERR_FILENO), 0, a.opt.n_init,
                 a.opt.max_iter, now_seconds(),         0};

@@ -143,27 +143,24 @@ static int run_info(int argc, char **argv) {
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   const char *cmd = "info";
-  int history = 0, c;
+  int history = 0, c, rc;
   optind = 0;
   while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
     switch (c) {
     case OPT_HISTORY:
       history = 1;
       break;
-    case 'h':
-      cli_print_manual(&cli_info, stdout);
-      return EXIT_OK;
     default:
-      return cli_usage(cmd, "invalid command line");
+      if ((rc = cli_common_option(&cli_info, c, optarg, NULL)) >= 0)
+        return rc;
     }
   }
-  if (argc - optind != 1)
-    return cli_usage(cmd, "expected one MODEL.json, got %d argument%s",
-                     argc - optind, argc - optind == 1 ? "" : "s");
+  if ((rc = cli_expect_operands(cmd, argc - optind, 1, "one MODEL.json")) !=
+      EXIT_OK)
+    return rc;
   const char *path = argv[optind];
   gmix_model *m = NULL;
-  int rc = cli_load_model(path, &m);
-  if (rc != EXIT_OK)
+  if ((rc = cli_load_model(path, &m)) != EXIT_OK)
     return rc;
   size_t k = gmix_model_n_components(m), d = gmix_model_n_features(m);
   printf("model          %s\n", path);

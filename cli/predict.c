@@ -41,66 +41,68 @@ static const char *const predict_manual[] = {
 
 enum { OPT_PROBA = OPT_FIRST_COMMAND_OPTION };
 
+/* What predict writes: a label per row, or (when `proba` is not NULL)
+ * the k responsibilities of each row. */
+typedef struct predictions {
+  size_t n, k;
+  const size_t *labels;
+  const double *proba;
+} predictions;
+
+static void print_predictions(FILE *f, const void *data) {
+  const predictions *p = data;
+  if (!p->proba) {
+    fputs("label\n", f);
+    for (size_t i = 0; i < p->n; i++)
+      fprintf(f, "%zu\n", p->labels[i]);
+    return;
+  }
+  for (size_t c = 0; c < p->k; c++)
+    fprintf(f, "%sp%zu", c ? "," : "", c);
+  fputc('\n', f);
+  for (size_t i = 0; i < p->n; i++) {
+    cli_print_doubles(f, p->proba + i * p->k, p->k);
+    fputc('\n', f);
+  }
+}
+
 /* Write labels or responsibilities of the rows of t under model m to
  * `output`. Everything is computed before the output is opened, so a
  * failure leaves no half-written file behind. */
 static int write_predictions(const gmix_model *m, const gmix_table *t,
                              int proba, const char *output) {
-  FILE *f;
   size_t n = gmix_table_rows(t), d = gmix_table_cols(t);
   size_t k = gmix_model_n_components(m);
+  size_t *labels = NULL;
+  double *r = NULL;
   gmix_error err;
   err.message[0] = '\0';
+  gmix_status s;
   if (!proba) {
-    size_t *labels = malloc((n ? n : 1) * sizeof *labels);
+    labels = malloc((n ? n : 1) * sizeof *labels);
     if (!labels) {
       cli_error("out of memory for %zu labels", n);
       return EXIT_DATA;
     }
-    if (gmix_predict(m, gmix_table_data(t), n, d, labels, &err) != GMIX_OK) {
-      free(labels);
-      return cli_fail(&err);
-    }
-    if (!(f = cli_open_output(output))) {
-      free(labels);
+    s = gmix_predict(m, gmix_table_data(t), n, d, labels, &err);
+  } else {
+    if (n && k > SIZE_MAX / sizeof(double) / n) {
+      cli_error("%zu rows x %zu components is too large", n, k);
       return EXIT_DATA;
     }
-    fputs("label\n", f);
-    for (size_t i = 0; i < n; i++)
-      fprintf(f, "%zu\n", labels[i]);
-    free(labels);
-    return cli_close_output(f, output, EXIT_OK);
-  }
-  if (n && k > SIZE_MAX / sizeof(double) / n) {
-    cli_error("%zu rows x %zu components is too large", n, k);
-    return EXIT_DATA;
-  }
-  double *r = malloc((n ? n * k : 1) * sizeof *r);
-  if (!r) {
-    cli_error("out of memory for %zu x %zu responsibilities", n, k);
-    return EXIT_DATA;
-  }
-  if (gmix_predict_proba(m, gmix_table_data(t), n, d, r, &err) != GMIX_OK) {
-    free(r);
-    return cli_fail(&err);
-  }
-  if (!(f = cli_open_output(output))) {
-    free(r);
-    return EXIT_DATA;
-  }
-  for (size_t c = 0; c < k; c++)
-    fprintf(f, "%sp%zu", c ? "," : "", c);
-  fputc('\n', f);
-  for (size_t i = 0; i < n; i++) {
-    for (size_t c = 0; c < k; c++) {
-      if (c)
-        fputc(',', f);
-      cli_print_double(f, r[i * k + c]);
+    r = malloc((n ? n * k : 1) * sizeof *r);
+    if (!r) {
+      cli_error("out of memory for %zu x %zu responsibilities", n, k);
+      return EXIT_DATA;
     }
-    fputc('\n', f);
+    s = gmix_predict_proba(m, gmix_table_data(t), n, d, r, &err);
   }
+  predictions p = {n, k, labels, r};
+  int rc = s != GMIX_OK ? cli_fail(&err)
+                        : cli_write_output(output, print_predictions, &p);
+  free(labels);
   free(r);
-  return cli_close_output(f, output, EXIT_OK);
+  return rc;
 }
 
 static int run_predict(int argc, char **argv) {
@@ -113,14 +115,9 @@ static int run_predict(int argc, char **argv) {
   const char *cmd = "predict", *output = NULL;
   gmix_read_options ropt;
   gmix_read_options_init(&ropt);
-  int proba = 0, c;
+  int proba = 0, c, rc;
   optind = 0;
   while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
-    int r = cli_data_option(cmd, c, optarg, &ropt);
-    if (r < 0)
-      return EXIT_USAGE;
-    if (r > 0)
-      continue;
     switch (c) {
     case OPT_PROBA:
       proba = 1;
@@ -128,27 +125,21 @@ static int run_predict(int argc, char **argv) {
     case 'o':
       output = optarg;
       break;
-    case 'h':
-      cli_print_manual(&cli_predict, stdout);
-      return EXIT_OK;
     default:
-      return cli_usage(cmd, "invalid command line");
+      if ((rc = cli_common_option(&cli_predict, c, optarg, &ropt)) >= 0)
+        return rc;
     }
   }
-  if (argc - optind != 2)
-    return cli_usage(cmd, "expected MODEL.json and DATA, got %d argument%s",
-                     argc - optind, argc - optind == 1 ? "" : "s");
+  if ((rc = cli_expect_operands(cmd, argc - optind, 2,
+                                "MODEL.json and DATA")) != EXIT_OK)
+    return rc;
   const char *model_path = argv[optind], *data_path = argv[optind + 1];
 
   gmix_model *m = NULL;
   gmix_table *t = NULL;
-  int rc;
-  if ((rc = cli_load_model(model_path, &m)) != EXIT_OK ||
-      (rc = cli_read_data(data_path, &ropt, &t)) != EXIT_OK ||
-      (rc = cli_check_dimension(m, model_path, t, data_path)) != EXIT_OK)
-    goto done;
-  rc = write_predictions(m, t, proba, output);
-done:
+  rc = cli_load_model_and_data(model_path, data_path, &ropt, &m, &t);
+  if (rc == EXIT_OK)
+    rc = write_predictions(m, t, proba, output);
   gmix_model_free(m);
   gmix_table_free(t);
   return rc;

@@ -48,6 +48,38 @@ static const char *const sample_manual[] = {
 
 enum { OPT_SEED = OPT_FIRST_COMMAND_OPTION, OPT_LABELS, OPT_NO_HEADER_OUT };
 
+/* What sample writes: n drawn rows of the model's d features, with the
+ * component of each when `with_labels`, after a header when `header`. */
+typedef struct samples {
+  const gmix_model *m;
+  size_t n, d;
+  const double *x;
+  const size_t *labels;
+  int with_labels, header;
+} samples;
+
+static void print_samples(FILE *f, const void *data) {
+  const samples *s = data;
+  if (s->header) {
+    for (size_t j = 0; j < s->d; j++) {
+      const char *name = gmix_model_feature_name(s->m, j);
+      if (j)
+        fputc(',', f);
+      if (name)
+        cli_print_csv_field(f, name);
+      else
+        fprintf(f, "x%zu", j + 1);
+    }
+    fputs(s->with_labels ? ",label\n" : "\n", f);
+  }
+  for (size_t i = 0; i < s->n; i++) {
+    cli_print_doubles(f, s->x + i * s->d, s->d);
+    if (s->with_labels)
+      fprintf(f, ",%zu", s->labels[i]);
+    fputc('\n', f);
+  }
+}
+
 /* Draw the rows, then open the output and write them. */
 static int write_samples(const gmix_model *m, size_t n, uint64_t seed,
                          int with_labels, int header, const char *output) {
@@ -60,45 +92,16 @@ static int write_samples(const gmix_model *m, size_t n, uint64_t seed,
   size_t *labels = malloc((n ? n : 1) * sizeof *labels);
   gmix_error err;
   err.message[0] = '\0';
-  int rc = EXIT_OK;
-  FILE *f = NULL;
+  samples s = {m, n, d, x, labels, with_labels, header};
+  int rc;
   if (!x || !labels) {
     cli_error("out of memory for %zu samples", n);
     rc = EXIT_DATA;
-    goto done;
-  }
-  if (n && gmix_sample(m, n, seed, x, labels, &err) != GMIX_OK) {
+  } else if (n && gmix_sample(m, n, seed, x, labels, &err) != GMIX_OK) {
     rc = cli_fail(&err);
-    goto done;
+  } else {
+    rc = cli_write_output(output, print_samples, &s);
   }
-  if (!(f = cli_open_output(output))) {
-    rc = EXIT_DATA;
-    goto done;
-  }
-  if (header) {
-    for (size_t j = 0; j < d; j++) {
-      const char *name = gmix_model_feature_name(m, j);
-      if (j)
-        fputc(',', f);
-      if (name)
-        cli_print_csv_field(f, name);
-      else
-        fprintf(f, "x%zu", j + 1);
-    }
-    fputs(with_labels ? ",label\n" : "\n", f);
-  }
-  for (size_t i = 0; i < n; i++) {
-    for (size_t j = 0; j < d; j++) {
-      if (j)
-        fputc(',', f);
-      cli_print_double(f, x[i * d + j]);
-    }
-    if (with_labels)
-      fprintf(f, ",%zu", labels[i]);
-    fputc('\n', f);
-  }
-  rc = cli_close_output(f, output, EXIT_OK);
-done:
   free(x);
   free(labels);
   return rc;
@@ -116,7 +119,7 @@ static int run_sample(int argc, char **argv) {
   const char *cmd = "sample", *output = NULL;
   size_t n = 0;
   uint64_t seed = 0;
-  int have_n = 0, with_labels = 0, header = 1, c;
+  int have_n = 0, with_labels = 0, header = 1, c, rc;
   optind = 0;
   while ((c = getopt_long(argc, argv, "n:o:h", longopts, NULL)) != -1) {
     switch (c) {
@@ -138,21 +141,18 @@ static int run_sample(int argc, char **argv) {
     case 'o':
       output = optarg;
       break;
-    case 'h':
-      cli_print_manual(&cli_sample, stdout);
-      return EXIT_OK;
     default:
-      return cli_usage(cmd, "invalid command line");
+      if ((rc = cli_common_option(&cli_sample, c, optarg, NULL)) >= 0)
+        return rc;
     }
   }
-  if (argc - optind != 1)
-    return cli_usage(cmd, "expected one MODEL.json, got %d argument%s",
-                     argc - optind, argc - optind == 1 ? "" : "s");
+  if ((rc = cli_expect_operands(cmd, argc - optind, 1, "one MODEL.json")) !=
+      EXIT_OK)
+    return rc;
   if (!have_n)
     return cli_usage(cmd, "missing -n N, the number of rows to draw");
   gmix_model *m = NULL;
-  int rc = cli_load_model(argv[optind], &m);
-  if (rc == EXIT_OK)
+  if ((rc = cli_load_model(argv[optind], &m)) == EXIT_OK)
     rc = write_samples(m, n, seed, with_labels, header, output);
   gmix_model_free(m);
   return rc;

@@ -51,6 +51,20 @@ enum {
   OPT_WEIGHT_COLUMN
 };
 
+/* What score writes: n numbers, one per line. */
+typedef struct scores {
+  size_t n;
+  const double *v;
+} scores;
+
+static void print_scores(FILE *f, const void *data) {
+  const scores *sc = data;
+  for (size_t i = 0; i < sc->n; i++) {
+    cli_print_double(f, sc->v[i]);
+    fputc('\n', f);
+  }
+}
+
 /* Compute and print the score(s); the output is opened only once they are
  * known, so a failure leaves no half-written file. */
 static int write_scores(const gmix_model *m, const gmix_table *t,
@@ -58,36 +72,24 @@ static int write_scores(const gmix_model *m, const gmix_table *t,
   size_t n = gmix_table_rows(t), d = gmix_table_cols(t);
   gmix_error err;
   err.message[0] = '\0';
-  FILE *f;
   if (!per_sample) {
     double mean;
     if (gmix_score(m, gmix_table_data(t), n, d, w, &mean, &err) != GMIX_OK)
       return cli_fail(&err);
-    if (!(f = cli_open_output(output)))
-      return EXIT_DATA;
-    cli_print_double(f, mean);
-    fputc('\n', f);
-    return cli_close_output(f, output, EXIT_OK);
+    scores sc = {1, &mean};
+    return cli_write_output(output, print_scores, &sc);
   }
   double *lp = malloc((n ? n : 1) * sizeof *lp);
   if (!lp) {
     cli_error("out of memory for %zu scores", n);
     return EXIT_DATA;
   }
-  if (gmix_score_samples(m, gmix_table_data(t), n, d, lp, &err) != GMIX_OK) {
-    free(lp);
-    return cli_fail(&err);
-  }
-  if (!(f = cli_open_output(output))) {
-    free(lp);
-    return EXIT_DATA;
-  }
-  for (size_t i = 0; i < n; i++) {
-    cli_print_double(f, lp[i]);
-    fputc('\n', f);
-  }
+  scores sc = {n, lp};
+  int rc = gmix_score_samples(m, gmix_table_data(t), n, d, lp, &err) != GMIX_OK
+               ? cli_fail(&err)
+               : cli_write_output(output, print_scores, &sc);
   free(lp);
-  return cli_close_output(f, output, EXIT_OK);
+  return rc;
 }
 
 static int run_score(int argc, char **argv) {
@@ -102,14 +104,9 @@ static int run_score(int argc, char **argv) {
   const char *cmd = "score", *output = NULL, *weights_file = NULL;
   gmix_read_options ropt;
   gmix_read_options_init(&ropt);
-  int per_sample = 0, c;
+  int per_sample = 0, c, rc;
   optind = 0;
   while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
-    int r = cli_data_option(cmd, c, optarg, &ropt);
-    if (r < 0)
-      return EXIT_USAGE;
-    if (r > 0)
-      continue;
     switch (c) {
     case OPT_PER_SAMPLE:
       per_sample = 1;
@@ -123,16 +120,14 @@ static int run_score(int argc, char **argv) {
     case OPT_WEIGHT_COLUMN:
       ropt.weight_column = optarg;
       break;
-    case 'h':
-      cli_print_manual(&cli_score, stdout);
-      return EXIT_OK;
     default:
-      return cli_usage(cmd, "invalid command line");
+      if ((rc = cli_common_option(&cli_score, c, optarg, &ropt)) >= 0)
+        return rc;
     }
   }
-  if (argc - optind != 2)
-    return cli_usage(cmd, "expected MODEL.json and DATA, got %d argument%s",
-                     argc - optind, argc - optind == 1 ? "" : "s");
+  if ((rc = cli_expect_operands(cmd, argc - optind, 2,
+                                "MODEL.json and DATA")) != EXIT_OK)
+    return rc;
   if (weights_file && ropt.weight_column)
     return cli_usage(cmd, "--weights and --weight-column exclude each other");
   const char *model_path = argv[optind], *data_path = argv[optind + 1];
@@ -140,24 +135,12 @@ static int run_score(int argc, char **argv) {
   gmix_model *m = NULL;
   gmix_table *t = NULL;
   double *wbuf = NULL;
-  int rc;
-  if ((rc = cli_load_model(model_path, &m)) != EXIT_OK ||
-      (rc = cli_read_data(data_path, &ropt, &t)) != EXIT_OK ||
-      (rc = cli_check_dimension(m, model_path, t, data_path)) != EXIT_OK)
+  const double *w;
+  if ((rc = cli_load_model_and_data(model_path, data_path, &ropt, &m, &t)) !=
+          EXIT_OK ||
+      (rc = cli_sample_weights(t, data_path, weights_file, &w, &wbuf)) !=
+          EXIT_OK)
     goto done;
-  const double *w = gmix_table_weights(t);
-  if (weights_file) {
-    if (gmix_table_dropped_rows(t)) {
-      cli_error("--weights cannot be matched to the rows of %s once "
-                "--drop-bad-rows has dropped some; use --weight-column",
-                data_path);
-      rc = EXIT_DATA;
-      goto done;
-    }
-    if ((rc = cli_read_weights(weights_file, gmix_table_rows(t), &wbuf)))
-      goto done;
-    w = wbuf;
-  }
   if (!per_sample && gmix_table_rows(t) == 0) {
     cli_error("%s has no data rows to score", data_path);
     rc = EXIT_DATA;
