@@ -324,7 +324,7 @@ gmix_status gmix_em_start(const double *x, size_t n, size_t d, const double *w,
   em->cap_history = opt->max_iter < 1024 ? opt->max_iter : 1024;
   st = gmix__model_alloc(opt->covariance_type, k, d, &em->cur, err);
   if (st == GMIX_OK)
-    st = gmix__engine_create(opt->covariance_type, k, d, opt->block_rows,
+    st = gmix__engine_create(opt->covariance_type, k, d, n, opt->block_rows,
                              opt->chunk_rows, opt->threads, &em->eng);
   if (st == GMIX_OK) {
     int overflow = 0;

@@ -65,14 +65,16 @@ typedef struct gmix__engine {
   double *block_mem;
 } gmix__engine;
 
-/* Default block and chunk sizes for a shape (see gmix_options). */
+/* Default block and chunk sizes for a shape and n rows (see
+ * gmix_options). */
 void gmix__default_sizes(gmix_covariance_type type, size_t k, size_t d,
-                         size_t *block, size_t *chunk);
+                         size_t n, size_t *block, size_t *chunk);
 
-/* Create an engine; block/chunk 0 choose defaults, threads 0 = all. */
+/* Create an engine for passes over n rows; block/chunk 0 choose defaults,
+ * threads 0 = all. */
 gmix_status gmix__engine_create(gmix_covariance_type type, size_t k, size_t d,
-                                size_t block, size_t chunk, size_t threads,
-                                gmix__engine **out);
+                                size_t n, size_t block, size_t chunk,
+                                size_t threads, gmix__engine **out);
 void gmix__engine_free(gmix__engine *e);
 
 /* Derive kernel parameters from a model of the engine's shape, and take its

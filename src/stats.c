@@ -97,7 +97,7 @@ void gmix__stats_accumulate(const gmix__engine *e, const double *x, size_t rows,
 }
 
 void gmix__default_sizes(gmix_covariance_type type, size_t k, size_t d,
-                         size_t *block, size_t *chunk) {
+                         size_t n, size_t *block, size_t *chunk) {
   /* A block: the widest per-block buffer near 32768 doubles (256 KiB), so a
    * block and its products stay in L2, and at least 64 rows so each BLAS
    * call has work enough to amortise its overhead. */
@@ -113,12 +113,15 @@ void gmix__default_sizes(gmix_covariance_type type, size_t k, size_t d,
   b = b < 64 ? 64 : b > 1024 ? 1024 : b;
   b = (b + 7) / 8 * 8;
   *block = b;
-  /* A chunk: about 2^23 multiply-adds of work, so the ordered merge of its
-   * statistics happens rarely, but no more than 64 blocks, so that two or
-   * more threads still share moderate data sets. */
-  size_t blocks = ((size_t)1 << 23) / (row_cost * b) + 1;
-  blocks = blocks > 64 ? 64 : blocks;
-  *chunk = blocks * b;
+  /* A chunk: about 2^27 multiply-adds of work (milliseconds), so that the
+   * ordered merge of chunk statistics, where threads wait for each other,
+   * is rare; but at least 16 chunks when the data allow, so that threads
+   * share the work evenly. Depends on n and the shape, never on the thread
+   * count. */
+  size_t by_work = ((size_t)1 << 27) / (row_cost * b) + 1;
+  size_t by_rows = n / (16 * b) + 1;
+  size_t blocks = by_work < by_rows ? by_work : by_rows;
+  *chunk = (blocks > 256 ? 256 : blocks) * b;
 }
 
 void gmix__engine_free(gmix__engine *e) {
@@ -130,10 +133,10 @@ void gmix__engine_free(gmix__engine *e) {
 }
 
 gmix_status gmix__engine_create(gmix_covariance_type type, size_t k, size_t d,
-                                size_t block, size_t chunk, size_t threads,
-                                gmix__engine **out) {
+                                size_t n, size_t block, size_t chunk,
+                                size_t threads, gmix__engine **out) {
   size_t def_block, def_chunk;
-  gmix__default_sizes(type, k, d, &def_block, &def_chunk);
+  gmix__default_sizes(type, k, d, n, &def_block, &def_chunk);
   if (block == 0)
     block = def_block;
   if (chunk == 0)
