@@ -19,11 +19,48 @@
 
 #include "engine.h"
 
-/* The kernels accumulate q[k] = sum_j t_jk^2 feature by feature, with the
- * components in the inner loop: the inner loop is contiguous and free of
- * reductions, so it vectorises without reassociating any sum, and every
- * q[k] is summed over j in the same order on every machine and for every
- * thread count. Parameters are stored feature-major (d x K) for this. */
+/* The kernels accumulate q[k] = sum_j t_jk^2 feature by feature for a
+ * group of LANES components at a time: the group's partial sums stay in
+ * one vector register across all d features, and lanes never mix, so no
+ * sum is reassociated: every q[k] is added up over j in the same order on
+ * every machine and for every thread count. Parameters are stored
+ * feature-major (d x K) so a group's parameters for one feature are
+ * contiguous. KERNEL(name, TERM) defines name(y, m, p, k, d, c0, w, q) for
+ * components c0 .. c0+w-1 (w <= LANES), TERM being t for lane l of
+ * feature j. */
+#define LANES 8
+#define KERNEL(name, TERM)                                                     \
+  static void name(const double *y, const double *m, const double *p,          \
+                   size_t k, size_t d, size_t c0, size_t w, double *q) {       \
+    double acc[LANES] = {0};                                                   \
+    if (w == LANES) {                                                          \
+      for (size_t j = 0; j < d; j++)                                           \
+        for (size_t l = 0; l < LANES; l++) {                                   \
+          double t = (TERM);                                                   \
+          acc[l] += t * t;                                                     \
+        }                                                                      \
+    } else {                                                                   \
+      for (size_t j = 0; j < d; j++)                                           \
+        for (size_t l = 0; l < w; l++) {                                       \
+          double t = (TERM);                                                   \
+          acc[l] += t * t;                                                     \
+        }                                                                      \
+    }                                                                          \
+    (void)p;                                                                   \
+    for (size_t l = 0; l < w; l++)                                             \
+      q[c0 + l] = acc[l];                                                      \
+  }
+
+/* full: y is the row of (x - c0) [U_1 ... U_K], feature-major. */
+KERNEL(group_full, y[j * k + c0 + l] - m[j * k + c0 + l])
+/* tied: y is the row (x - c0) U, shared by all components. */
+KERNEL(group_tied, y[j] - m[j * k + c0 + l])
+/* diag, spherical: differences x - mu formed before scaling: no
+ * cancellation. */
+KERNEL(group_diag, (y[j] - m[j * k + c0 + l]) * p[j * k + c0 + l])
+
+typedef void (*group_fn)(const double *y, const double *m, const double *p,
+                         size_t k, size_t d, size_t c0, size_t w, double *q);
 
 /* xs = x - c0, row by row. */
 static void centre_rows(const double *x, size_t rows, size_t d,
@@ -33,17 +70,11 @@ static void centre_rows(const double *x, size_t rows, size_t d,
       xs[b * d + j] = x[b * d + j] - c0[j];
 }
 
-/* L[k] = cst[k] - q[k] / 2 */
-static void finish_row(const double *cst, size_t k, double *L) {
-#pragma omp simd
-  for (size_t c = 0; c < k; c++)
-    L[c] = cst[c] - 0.5 * L[c];
-}
-
 void gmix__estep_block(const gmix__engine *e, const double *x, size_t rows,
                        double *xs, double *y, double *L) {
-  size_t k = e->k, d = e->d, kd = k * d;
-  const double *mt = e->mu_t, *pt = e->prec_t;
+  size_t k = e->k, d = e->d, kd = k * d, ystride = d;
+  const double *rows_in = x;
+  group_fn group = group_diag;
   switch (e->type) {
   case GMIX_COV_FULL:
     /* One GEMM for all components: y = (X_B - c0) [U_1 ... U_K], with the
@@ -52,60 +83,29 @@ void gmix__estep_block(const gmix__engine *e, const double *x, size_t rows,
     centre_rows(x, rows, d, e->c0, xs);
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)kd,
                 (int)d, 1.0, xs, (int)d, e->ucat, (int)kd, 0.0, y, (int)kd);
-    for (size_t b = 0; b < rows; b++) {
-      double *q = L + b * k;
-      const double *yb = y + b * kd;
-      for (size_t c = 0; c < k; c++)
-        q[c] = 0.0;
-      for (size_t j = 0; j < d; j++) {
-#pragma omp simd
-        for (size_t c = 0; c < k; c++) {
-          double t = yb[j * k + c] - mt[j * k + c];
-          q[c] += t * t;
-        }
-      }
-      finish_row(e->cst, k, q);
-    }
+    rows_in = y;
+    ystride = kd;
+    group = group_full;
     break;
   case GMIX_COV_TIED:
     centre_rows(x, rows, d, e->c0, xs);
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)d,
                 (int)d, 1.0, xs, (int)d, e->ucat, (int)d, 0.0, y, (int)d);
-    for (size_t b = 0; b < rows; b++) {
-      double *q = L + b * k;
-      const double *yb = y + b * d;
-      for (size_t c = 0; c < k; c++)
-        q[c] = 0.0;
-      for (size_t j = 0; j < d; j++) {
-        double v = yb[j];
-#pragma omp simd
-        for (size_t c = 0; c < k; c++) {
-          double t = v - mt[j * k + c];
-          q[c] += t * t;
-        }
-      }
-      finish_row(e->cst, k, q);
-    }
+    rows_in = y;
+    group = group_tied;
     break;
   case GMIX_COV_DIAG:
   case GMIX_COV_SPHERICAL:
-    /* Differences x - mu are formed before scaling, so nothing cancels. */
-    for (size_t b = 0; b < rows; b++) {
-      double *q = L + b * k;
-      const double *xb = x + b * d;
-      for (size_t c = 0; c < k; c++)
-        q[c] = 0.0;
-      for (size_t j = 0; j < d; j++) {
-        double v = xb[j];
-#pragma omp simd
-        for (size_t c = 0; c < k; c++) {
-          double t = (v - mt[j * k + c]) * pt[j * k + c];
-          q[c] += t * t;
-        }
-      }
-      finish_row(e->cst, k, q);
-    }
     break;
+  }
+  for (size_t b = 0; b < rows; b++) {
+    double *q = L + b * k;
+    for (size_t c0 = 0; c0 < k; c0 += LANES)
+      group(rows_in + b * ystride, e->mu_t, e->prec_t, k, d, c0,
+            k - c0 < LANES ? k - c0 : LANES, q);
+    /* L = log pi + log det U - d/2 log 2 pi - q / 2 */
+    for (size_t c = 0; c < k; c++)
+      q[c] = e->cst[c] - 0.5 * q[c];
   }
 }
 

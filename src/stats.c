@@ -37,61 +37,102 @@ void gmix__stats_layout_init(gmix__stats_layout *l, gmix_covariance_type type,
   }
 }
 
+/* Full: per component, one SYRK of the sqrt(r)-scaled, shifted rows. Rows
+ * whose responsibility is exactly zero add nothing and are skipped. */
+static void accumulate_full(const gmix__engine *e, const double *x, size_t rows,
+                            const double *r, double *s1, double *s2,
+                            double *z) {
+  size_t k = e->k, d = e->d;
+  for (size_t c = 0; c < k; c++) {
+    const double *sh = e->shift + c * d;
+    double *m1 = s1 + c * d;
+    size_t used = 0;
+    for (size_t b = 0; b < rows; b++) {
+      double rb = r[b * k + c];
+      if (rb == 0.0)
+        continue;
+      double sq = sqrt(rb);
+      const double *xb = x + b * d;
+      double *zb = z + used * d;
+      for (size_t j = 0; j < d; j++) {
+        double t = xb[j] - sh[j];
+        m1[j] += rb * t;
+        zb[j] = sq * t;
+      }
+      used++;
+    }
+    if (used)
+      cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)d, (int)used, 1.0,
+                  z, (int)d, 1.0, s2 + c * d * d, (int)d);
+  }
+}
+
+/* Tied: only the pooled scatter is needed, and every component shares one
+ * shift c (the weighted centre of the means, which at convergence is the
+ * weighted mean of the data), so sum_k r_bk (x_b - c)(x_b - c)^T is
+ * (sum_k r_bk) (x_b - c)(x_b - c)^T: one SYRK per block whatever K. */
+static void accumulate_tied(const gmix__engine *e, const double *x, size_t rows,
+                            const double *r, double *s1, double *s2,
+                            double *z) {
+  size_t k = e->k, d = e->d;
+  const double *sh = e->shift; /* the same for every component */
+  for (size_t b = 0; b < rows; b++) {
+    const double *xb = x + b * d, *rb = r + b * k;
+    double *zb = z + b * d, rs = 0.0;
+    for (size_t c = 0; c < k; c++)
+      rs += rb[c];
+    double sq = sqrt(rs);
+    for (size_t j = 0; j < d; j++)
+      zb[j] = xb[j] - sh[j];
+    for (size_t c = 0; c < k; c++)
+      for (size_t j = 0; j < d; j++)
+        s1[c * d + j] += rb[c] * zb[j];
+    for (size_t j = 0; j < d; j++)
+      zb[j] *= sq;
+  }
+  cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)d, (int)rows, 1.0, z,
+              (int)d, 1.0, s2, (int)d);
+}
+
+/* Diag and spherical: first and second moments per feature, row by row;
+ * the inner loop runs over contiguous features and vectorises. */
+static void accumulate_diag(const gmix__engine *e, const double *x, size_t rows,
+                            const double *r, double *s1, double *s2) {
+  size_t k = e->k, d = e->d;
+  for (size_t b = 0; b < rows; b++) {
+    const double *xb = x + b * d;
+    for (size_t c = 0; c < k; c++) {
+      double rb = r[b * k + c];
+      if (rb == 0.0)
+        continue;
+      const double *sh = e->shift + c * d;
+      double *m1 = s1 + c * d, *m2 = s2 + c * d;
+      for (size_t j = 0; j < d; j++) {
+        double t = xb[j] - sh[j], rt = rb * t;
+        m1[j] += rt;
+        m2[j] += rt * t;
+      }
+    }
+  }
+}
+
 void gmix__stats_accumulate(const gmix__engine *e, const double *x, size_t rows,
                             const double *r, double *s, double *z) {
-  size_t k = e->k, d = e->d;
+  size_t k = e->k;
   double *nk = s + e->layout.nk, *s1 = s + e->layout.s1, *s2 = s + e->layout.s2;
   for (size_t b = 0; b < rows; b++)
     for (size_t c = 0; c < k; c++)
       nk[c] += r[b * k + c];
   switch (e->type) {
   case GMIX_COV_FULL:
+    accumulate_full(e, x, rows, r, s1, s2, z);
+    break;
   case GMIX_COV_TIED:
-    for (size_t c = 0; c < k; c++) {
-      const double *sh = e->shift + c * d;
-      double *m1 = s1 + c * d;
-      size_t used = 0;
-      /* Rows whose responsibility is exactly zero add nothing: skip them,
-       * then one SYRK of the sqrt(r)-scaled, shifted rows. */
-      for (size_t b = 0; b < rows; b++) {
-        double rb = r[b * k + c];
-        if (rb == 0.0)
-          continue;
-        double sq = sqrt(rb);
-        const double *xb = x + b * d;
-        double *zb = z + used * d;
-        for (size_t j = 0; j < d; j++) {
-          double t = xb[j] - sh[j];
-          m1[j] += rb * t;
-          zb[j] = sq * t;
-        }
-        used++;
-      }
-      if (used) {
-        double *m2 = e->type == GMIX_COV_FULL ? s2 + c * d * d : s2;
-        cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)d, (int)used,
-                    1.0, z, (int)d, 1.0, m2, (int)d);
-      }
-    }
+    accumulate_tied(e, x, rows, r, s1, s2, z);
     break;
   case GMIX_COV_DIAG:
   case GMIX_COV_SPHERICAL:
-    for (size_t b = 0; b < rows; b++) {
-      const double *xb = x + b * d;
-      for (size_t c = 0; c < k; c++) {
-        double rb = r[b * k + c];
-        if (rb == 0.0)
-          continue;
-        const double *sh = e->shift + c * d;
-        double *m1 = s1 + c * d, *m2 = s2 + c * d;
-        for (size_t j = 0; j < d; j++) {
-          double t = xb[j] - sh[j];
-          double rt = rb * t;
-          m1[j] += rt;
-          m2[j] += rt * t;
-        }
-      }
-    }
+    accumulate_diag(e, x, rows, r, s1, s2);
     break;
   }
 }
@@ -257,8 +298,11 @@ void gmix__engine_prepare(gmix__engine *e, const gmix_model *m) {
         for (size_t l = 0; l < d; l++)
           e->ucat[j * kd + l * k + c] = u[j * d + l];
   }
-  if (e->type == GMIX_COV_TIED)
+  if (e->type == GMIX_COV_TIED) {
     memcpy(e->ucat, m->prec_chol, d * d * sizeof *e->ucat);
+    for (size_t c = 0; c < k; c++)
+      memcpy(e->shift + c * d, e->c0, d * sizeof *e->shift);
+  }
 }
 
 /* Process one chunk [r0, r1) with the work buffer ws; accumulate into
