@@ -159,10 +159,14 @@ def cmd_init(args):
         t0 = time.perf_counter()
         gm._initialize_parameters(x, np.random.RandomState(0))
         seconds.append(time.perf_counter() - t0)
+    # Quality of the start it found (not timed): the mean log-likelihood of
+    # the initial parameters, as gmix reports for max_iter = 0.
+    log_likelihood = float(gm.score(x))
     print(json.dumps({
         "tool": "sklearn", "n": x.shape[0], "d": x.shape[1], "k": k,
         "init_seconds_runs": seconds,
         "init_seconds": statistics.median(seconds),
+        "log_likelihood": log_likelihood,
         "peak_rss_mib": peak_rss_mib(),
         "blas_architecture": blas_architecture(),
     }))
