@@ -35,7 +35,7 @@
     double acc[LANES] = {0};                                                   \
     if (w == LANES) {                                                          \
       for (size_t j = 0; j < d; j++)                                           \
-        for (size_t l = 0; l < LANES; l++) {                                   \
+        _Pragma("omp simd") for (size_t l = 0; l < LANES; l++) {               \
           double t = (TERM);                                                   \
           acc[l] += t * t;                                                     \
         }                                                                      \

@@ -94,24 +94,42 @@ static void accumulate_tied(const gmix__engine *e, const double *x, size_t rows,
               (int)d, 1.0, s2, (int)d);
 }
 
-/* Diag and spherical: first and second moments per feature, row by row;
- * the inner loop runs over contiguous features and vectorises. */
+/* Diag and spherical: first and second moments per feature. For each
+ * component, a group of LANES features is summed over the block's rows in
+ * vector registers and added to the statistics once per block. */
+#define LANES 8
 static void accumulate_diag(const gmix__engine *e, const double *x, size_t rows,
                             const double *r, double *s1, double *s2) {
   size_t k = e->k, d = e->d;
-  for (size_t b = 0; b < rows; b++) {
-    const double *xb = x + b * d;
-    for (size_t c = 0; c < k; c++) {
-      double rb = r[b * k + c];
-      if (rb == 0.0)
-        continue;
-      const double *sh = e->shift + c * d;
-      double *m1 = s1 + c * d, *m2 = s2 + c * d;
-      for (size_t j = 0; j < d; j++) {
-        double t = xb[j] - sh[j], rt = rb * t;
-        m1[j] += rt;
-        m2[j] += rt * t;
+  for (size_t c = 0; c < k; c++) {
+    const double *sh = e->shift + c * d;
+    size_t j0 = 0;
+    for (; j0 + LANES <= d; j0 += LANES) {
+      double a1[LANES] = {0}, a2[LANES] = {0};
+      for (size_t b = 0; b < rows; b++) {
+        double rb = r[b * k + c];
+        const double *xb = x + b * d + j0;
+#pragma omp simd
+        for (size_t l = 0; l < LANES; l++) {
+          double t = xb[l] - sh[j0 + l], rt = rb * t;
+          a1[l] += rt;
+          a2[l] += rt * t;
+        }
       }
+      for (size_t l = 0; l < LANES; l++) {
+        s1[c * d + j0 + l] += a1[l];
+        s2[c * d + j0 + l] += a2[l];
+      }
+    }
+    for (; j0 < d; j0++) {
+      double a1 = 0.0, a2 = 0.0;
+      for (size_t b = 0; b < rows; b++) {
+        double t = x[b * d + j0] - sh[j0], rt = r[b * k + c] * t;
+        a1 += rt;
+        a2 += rt * t;
+      }
+      s1[c * d + j0] += a1;
+      s2[c * d + j0] += a2;
     }
   }
 }
