@@ -384,7 +384,10 @@ def test_progress_line_on_a_terminal():
     import time
     master, slave = pty.openpty()
     start = time.monotonic()
-    p = subprocess.Popen([GMIX, "fit", FAITHFUL, "-k", "2", "--tol", "0",
+    # wreath (1000 rows) with 14 components: long enough (seconds) that the
+    # progress line appears even on a fast, idle machine.
+    wreath = os.path.join(os.path.dirname(FAITHFUL), "wreath.csv")
+    p = subprocess.Popen([GMIX, "fit", wreath, "-k", "14", "--tol", "0",
                           "--max-iter", "20000"], stdout=subprocess.PIPE,
                          stderr=slave, text=True)
     os.close(slave)
