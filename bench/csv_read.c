@@ -1,12 +1,12 @@
 /*
- * csv_bench.c -- measures gmix_table_read on a generated CSV file.
+ * csv_read.c -- measures gmix_table_read on a generated CSV file.
  *
- * Usage: csv_bench [rows] [cols] [digits] [file]
+ * Usage: csv_read [rows] [cols] [digits] [file]
  * Writes rows x cols standard-normal-ish values with `digits` significant
  * digits (printf "%.*g") to `file` (default: a temporary file, removed at
  * the end; an existing `file` is reused as it is), reads it back five times and
- * prints the best rate in MB/s (10^6 bytes per second of file size). Not a
- * test: it is built with the I/O tests but not registered with ctest.
+ * prints the best rate in MB/s (10^6 bytes per second of file size). Part
+ * of `make bench`.
  */
 #include <math.h>
 #include <stdint.h>
