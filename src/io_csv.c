@@ -285,6 +285,22 @@ static char *field_end(char *p, char *e, char delim) {
   return q ? q : e;
 }
 
+/* The start of the field after one that ends at fe (a delimiter, or e at
+ * the end of the line), skipping runs of blanks when fields are
+ * blank-separated; NULL when the line has no more fields. */
+static char *next_field(char *fe, char *e, int ws) {
+  if (fe >= e)
+    return NULL;
+  char *p = fe + 1;
+  if (ws) {
+    while (p < e && is_blank(*p))
+      p++;
+    if (p >= e)
+      return NULL;
+  }
+  return p;
+}
+
 /* Trim the cell [*s, *e) and remove one pair of surrounding quotes. Returns
  * 1 when the cell was quoted. */
 static int cell_bounds(char **s, char **e) {
@@ -396,15 +412,8 @@ static gmix_status parse_row(reader *r, char *s, char *e) {
       }
     }
     j++;
-    if (fe >= e)
+    if (!(p = next_field(fe, e, ws)))
       break;
-    p = fe + 1;
-    if (ws) {
-      while (p < e && is_blank(*p))
-        p++;
-      if (p >= e)
-        break;
-    }
   }
 
   if (j == r->ncols && r->bad_kind == CELL_OK) {
@@ -517,15 +526,8 @@ static gmix_status first_line(reader *r, char *s, char *e, int *is_header) {
     bounds[2 * n] = p;
     bounds[2 * n + 1] = fe;
     n++;
-    if (fe >= e)
+    if (!(p = next_field(fe, e, ws)))
       break;
-    p = fe + 1;
-    if (ws) {
-      while (p < e && is_blank(*p))
-        p++;
-      if (p >= e)
-        break;
-    }
   }
   r->ncols = n;
 
