@@ -538,8 +538,10 @@ gmix_status gmix_fit(const double *x, size_t n, size_t d, const double *w,
   st = gmix_em_model(best, &m, err);
   if (st == GMIX_OK) {
     /* A final E-step on the returned parameters, so the report's
-     * log-likelihood (and BIC from it) describes the model as returned. */
-    m->report.log_likelihood = evaluate(best, x, w);
+     * log-likelihood (and BIC from it) describes the model as returned.
+     * With max_iter 0 the restart's evaluation already was that E-step. */
+    m->report.log_likelihood =
+        opt->max_iter == 0 ? best->lower_bound : evaluate(best, x, w);
     m->report.n_init = opt->n_init;
     m->report.seconds = omp_get_wtime() - t0;
     *out = m;
