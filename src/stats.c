@@ -408,19 +408,28 @@ void gmix__engine_pass(gmix__engine *e, const double *x, size_t n,
     double *ws = e->work[omp_get_thread_num()];
     double *local = ws + local_off;
     long nc = (long)nchunks;
+    if (accumulate) {
 #pragma omp for ordered schedule(static, 1)
-    for (long c = 0; c < nc; c++) {
-      size_t r0 = (size_t)c * e->chunk;
-      size_t r1 = r0 + e->chunk < n ? r0 + e->chunk : n;
-      if (accumulate)
+      for (long c = 0; c < nc; c++) {
+        size_t r0 = (size_t)c * e->chunk;
+        size_t r1 = r0 + e->chunk < n ? r0 + e->chunk : n;
         memset(local, 0, acc_size * sizeof *local);
-      pass_chunk(e, x, r0, r1, w, mode, out, resp_fn, resp_ctx, ws);
-      /* Merge in chunk order: the sums are the same for any thread count. */
+        pass_chunk(e, x, r0, r1, w, mode, out, resp_fn, resp_ctx, ws);
+        /* Merge in chunk order: the sums are the same for any thread
+         * count. */
 #pragma omp ordered
-      {
-        if (accumulate)
+        {
           for (size_t i = 0; i < acc_size; i++)
             total[i] += local[i];
+        }
+      }
+    } else {
+      /* Per-row outputs: chunks are independent and need no order. */
+#pragma omp for schedule(dynamic, 1)
+      for (long c = 0; c < nc; c++) {
+        size_t r0 = (size_t)c * e->chunk;
+        size_t r1 = r0 + e->chunk < n ? r0 + e->chunk : n;
+        pass_chunk(e, x, r0, r1, w, mode, out, resp_fn, resp_ctx, ws);
       }
     }
   }
