@@ -55,9 +55,11 @@ typedef struct gmix__engine {
   /* d x K, feature-major: full and tied ((mu_k - c0) U_k)_j; diag and
    * spherical mu_kj. */
   double *mu_t;
-  double *prec_t; /* diag, spherical: d x K precision factors 1/sigma_kj */
-  double *cst;    /* K: log pi_k + log det U_k - d/2 log(2 pi) */
-  double *shift;  /* K x d: centres the statistics are accumulated around */
+  /* diag: d x K precision factors 1/sigma_kj; spherical: K precisions
+   * 1/sigma_k^2. */
+  double *prec_t;
+  double *cst;   /* K: log pi_k + log det U_k - d/2 log(2 pi) */
+  double *shift; /* K x d: centres the statistics are accumulated around */
 
   double *total;    /* merged statistics                               */
   double **work;    /* per-thread work buffers                         */

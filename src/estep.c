@@ -95,7 +95,10 @@ void gmix__estep_block(const gmix__engine *e, const double *x, size_t rows,
     group = group_tied;
     break;
   case GMIX_COV_DIAG:
+    break;
   case GMIX_COV_SPHERICAL:
+    /* One variance per component: sum the unscaled squares, scale once. */
+    group = group_tied;
     break;
   }
   for (size_t b = 0; b < rows; b++) {
@@ -103,6 +106,9 @@ void gmix__estep_block(const gmix__engine *e, const double *x, size_t rows,
     for (size_t c0 = 0; c0 < k; c0 += LANES)
       group(rows_in + b * ystride, e->mu_t, e->prec_t, k, d, c0,
             k - c0 < LANES ? k - c0 : LANES, q);
+    if (e->type == GMIX_COV_SPHERICAL)
+      for (size_t c = 0; c < k; c++)
+        q[c] *= e->prec_t[c]; /* 1 / sigma_k^2 */
     /* L = log pi + log det U - d/2 log 2 pi - q / 2 */
     for (size_t c = 0; c < k; c++)
       q[c] = e->cst[c] - 0.5 * q[c];

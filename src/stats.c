@@ -287,10 +287,12 @@ void gmix__engine_prepare(gmix__engine *e, const gmix_model *m) {
     for (size_t c = 0; c < k; c++)
       for (size_t j = 0; j < d; j++) {
         e->mu_t[j * k + c] = m->means[c * d + j];
-        e->prec_t[j * k + c] = e->type == GMIX_COV_DIAG
-                                   ? m->prec_chol[c * d + j]
-                                   : m->prec_chol[c];
+        if (e->type == GMIX_COV_DIAG)
+          e->prec_t[j * k + c] = m->prec_chol[c * d + j];
       }
+    if (e->type == GMIX_COV_SPHERICAL)
+      for (size_t c = 0; c < k; c++)
+        e->prec_t[c] = m->prec_chol[c] * m->prec_chol[c];
     return;
   }
   /* c0: the weighted centre of the means, subtracted from rows and means
