@@ -26,6 +26,12 @@ const char *io_test_dir(void) {
   return dir;
 }
 
+int io_test_teardown(void **state) {
+  (void)state;
+  io_test_cleanup();
+  return 0;
+}
+
 void io_test_cleanup(void) {
   if (!dir[0])
     return;

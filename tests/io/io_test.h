@@ -13,6 +13,8 @@
 const char *io_test_dir(void);
 /* Remove every file in the folder and the folder itself. */
 void io_test_cleanup(void);
+/* cmocka group teardown: io_test_cleanup(). */
+int io_test_teardown(void **state);
 /* Count the entries of the folder (other than . and ..). */
 size_t io_test_dir_entries(void);
 

@@ -549,12 +549,6 @@ static void test_invalid_arguments(void **state) {
   assert_int_equal(opt.allow_mmap, 1);
 }
 
-static int teardown(void **state) {
-  (void)state;
-  io_test_cleanup();
-  return 0;
-}
-
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_header_and_values),
@@ -574,5 +568,5 @@ int main(void) {
       cmocka_unit_test(test_stdin),
       cmocka_unit_test(test_invalid_arguments),
   };
-  return cmocka_run_group_tests_name("io_csv", tests, NULL, teardown);
+  return cmocka_run_group_tests_name("io_csv", tests, NULL, io_test_teardown);
 }

@@ -137,16 +137,11 @@ static void test_npy_faults(void **state) {
   free(x);
 }
 
-static int teardown(void **state) {
-  (void)state;
-  io_test_cleanup();
-  return 0;
-}
-
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_csv_faults),
       cmocka_unit_test(test_npy_faults),
   };
-  return cmocka_run_group_tests_name("io_faults", tests, NULL, teardown);
+  return cmocka_run_group_tests_name("io_faults", tests, NULL,
+                                     io_test_teardown);
 }

@@ -369,12 +369,6 @@ static void test_write_atomic(void **state) {
   assert_int_equal(io_test_dir_entries(), 1);
 }
 
-static int teardown(void **state) {
-  (void)state;
-  io_test_cleanup();
-  return 0;
-}
-
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_dtypes_and_orders),
@@ -386,5 +380,5 @@ int main(void) {
       cmocka_unit_test(test_write_format),
       cmocka_unit_test(test_write_atomic),
   };
-  return cmocka_run_group_tests_name("io_npy", tests, NULL, teardown);
+  return cmocka_run_group_tests_name("io_npy", tests, NULL, io_test_teardown);
 }
