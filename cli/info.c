@@ -51,12 +51,25 @@ static void print_row(const char *label, const double *v, size_t n) {
 }
 
 /* The parameters, component by component. Covariances are shown as the
- * model stores them: a matrix (full), the variances (diag) or the one
- * variance (spherical); a tied matrix is printed once after the
- * components. */
+ * model stores them (gmix_covariance_shape): per component a matrix, a row
+ * of variances or one variance; a matrix shared by every component is
+ * printed once after the components. */
+static void print_covariance(const double *cov, size_t ndim,
+                             const size_t *dims, const char *label) {
+  if (ndim == 2) { /* one d x d matrix */
+    for (size_t i = 0; i < dims[0]; i++)
+      print_row(i ? "" : label, cov + i * dims[1], dims[1]);
+  } else {
+    print_row(label, cov, ndim == 1 ? dims[0] : 1);
+  }
+}
+
 static int print_components(const gmix_model *m) {
   gmix_covariance_type type = gmix_model_covariance_type(m);
   size_t k = gmix_model_n_components(m), d = gmix_model_n_features(m);
+  size_t dims[3];
+  int per_component = 1;
+  size_t ndim = gmix_covariance_shape(type, k, d, dims, &per_component);
   double *w = malloc(k * sizeof *w);
   double *mu = malloc(k * d * sizeof *mu);
   double *cov = malloc(gmix_covariance_size(type, k, d) * sizeof *cov);
@@ -68,22 +81,22 @@ static int print_components(const gmix_model *m) {
   gmix_model_weights(m, w);
   gmix_model_means(m, mu);
   gmix_model_covariances(m, cov);
+  /* One component's share: the dimensions after the first. */
+  size_t each = 1;
+  for (size_t i = 1; i < ndim; i++)
+    each *= dims[i];
   for (size_t c = 0; c < k; c++) {
     printf("\ncomponent %zu: weight %.6g\n", c, w[c]);
     print_row("mean", mu + c * d, d);
-    if (type == GMIX_COV_FULL) {
-      for (size_t i = 0; i < d; i++)
-        print_row(i ? "" : "covariance", cov + (c * d + i) * d, d);
-    } else if (type == GMIX_COV_DIAG) {
-      print_row("variances", cov + c * d, d);
-    } else if (type == GMIX_COV_SPHERICAL) {
-      print_row("variance", cov + c, 1);
-    }
+    if (per_component)
+      print_covariance(cov + c * each, ndim - 1, dims + 1,
+                       ndim == 3   ? "covariance"
+                       : ndim == 2 ? "variances"
+                                   : "variance");
   }
-  if (type == GMIX_COV_TIED) {
+  if (!per_component) {
     printf("\nshared covariance:\n");
-    for (size_t i = 0; i < d; i++)
-      print_row("", cov + i * d, d);
+    print_covariance(cov, ndim, dims, "");
   }
   free(w), free(mu), free(cov);
   return EXIT_OK;

@@ -324,6 +324,17 @@ GMIX_API gmix_status gmix_model_set_report(gmix_model *m,
 GMIX_API size_t gmix_covariance_size(gmix_covariance_type type, size_t k,
                                      size_t d);
 
+/* The array shape of a model's covariances (and precisions and precision
+ * Cholesky factors), as gmix_model_covariances writes them and the model
+ * file stores them: writes up to three dimensions into dims and returns
+ * their number (full [K][d][d], tied [d][d], diag [K][d], spherical [K]);
+ * 0 for an invalid type or NULL dims. *per_component (may be NULL)
+ * receives 1 when the first dimension indexes components, 0 when one
+ * covariance is shared by every component. */
+GMIX_API size_t gmix_covariance_shape(gmix_covariance_type type, size_t k,
+                                      size_t d, size_t dims[3],
+                                      int *per_component);
+
 /* How far from one the weights given to gmix_model_create, to the
  * *_init options or in a model file may sum (absolute). They are used as
  * given, not renormalised. */

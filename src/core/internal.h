@@ -48,8 +48,10 @@ gmix_status gmix__error(gmix_error *err, gmix_status status, const char *fmt,
                         ...) GMIX__PRINTF(3, 4);
 
 /* ---- the model (model.c) */
+struct gmix__cov_model;
 struct gmix_model {
   gmix_covariance_type type;
+  const struct gmix__cov_model *ops; /* the covariance model (src/cov)  */
   size_t k, d;
   double *weights; /* K                                                     */
   double *log_weights; /* K, log of weights (-inf for zero)                  */
@@ -61,6 +63,8 @@ struct gmix_model {
   double *prec_chol;
   double *log_det_chol; /* K: sum of log diag(U_k), i.e. -0.5 log det Sigma_k */
   double *scratch;      /* covariance-sized work space for refactoring     */
+  double *extra;        /* ops->extra_size doubles of model-specific
+                           parameters (a decomposition), or NULL          */
   char **names;         /* d feature names or NULL                         */
 
   gmix_fit_report report;
@@ -78,7 +82,8 @@ gmix_status gmix__model_alloc(gmix_covariance_type type, size_t k, size_t d,
  * positive definite returns GMIX_ENOTPD and sets *bad to the component
  * (0 for tied). */
 gmix_status gmix__model_update_cholesky(gmix_model *m, size_t *bad);
-/* The same for one component only (full, diag, spherical). */
+/* The same for one component only; for a model whose covariance is shared
+ * by every component, the shared factor. */
 gmix_status gmix__model_update_cholesky_one(gmix_model *m, size_t c);
 
 /* Recompute log_weights from weights. */
@@ -104,6 +109,12 @@ int gmix__cholesky_lower(double *a, size_t d);
  * on a singular factor. */
 int gmix__precision_cholesky(const double *l, size_t d, double *u,
                              double *log_det);
+/* In place inverse of a symmetric positive definite matrix from its lower
+ * Cholesky factor L (as gmix__cholesky_lower leaves it): the full matrix
+ * (L L^T)^{-1} is written. 0 or nonzero. */
+int gmix__cholesky_inverse(double *a, size_t d);
+/* P = U U^T of a row-major d x d matrix U. */
+void gmix__gram(const double *u, size_t d, double *p);
 /* Top eigenvector (unit length) and eigenvalue of a symmetric d x d matrix
  * (lower triangle read). `work` holds d*d + d doubles. 0 or nonzero. */
 int gmix__top_eigen(const double *a, size_t d, double *vec, double *val,

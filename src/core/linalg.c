@@ -64,3 +64,18 @@ int gmix__top_eigen(const double *a, size_t d, double *vec, double *val,
   *val = w[d - 1];
   return 0;
 }
+
+int gmix__cholesky_inverse(double *a, size_t d) {
+  if (LAPACKE_dpotri(LAPACK_ROW_MAJOR, 'L', (lapack_int)d, a, (lapack_int)d) !=
+      0)
+    return 1;
+  for (size_t i = 0; i < d; i++)
+    for (size_t j = i + 1; j < d; j++)
+      a[i * d + j] = a[j * d + i];
+  return 0;
+}
+
+void gmix__gram(const double *u, size_t d, double *p) {
+  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)d, (int)d, (int)d,
+              1.0, u, (int)d, u, (int)d, 0.0, p, (int)d);
+}

@@ -33,35 +33,6 @@ gmix_status gmix__error(gmix_error *err, gmix_status status, const char *fmt,
   return status;
 }
 
-const char *gmix_covariance_type_name(gmix_covariance_type type) {
-  switch (type) {
-  case GMIX_COV_FULL:
-    return "full";
-  case GMIX_COV_TIED:
-    return "tied";
-  case GMIX_COV_DIAG:
-    return "diag";
-  case GMIX_COV_SPHERICAL:
-    return "spherical";
-  }
-  return NULL;
-}
-
-gmix_status gmix_covariance_type_parse(const char *name,
-                                       gmix_covariance_type *out) {
-  static const gmix_covariance_type all[] = {GMIX_COV_FULL, GMIX_COV_TIED,
-                                             GMIX_COV_DIAG, GMIX_COV_SPHERICAL};
-  if (!name || !out)
-    return GMIX_EINVAL;
-  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
-    if (strcmp(name, gmix_covariance_type_name(all[i])) == 0) {
-      *out = all[i];
-      return GMIX_OK;
-    }
-  }
-  return GMIX_EINVAL;
-}
-
 const char *gmix_init_method_name(gmix_init_method method) {
   switch (method) {
   case GMIX_INIT_KMEANS:

@@ -13,7 +13,7 @@
 #ifndef GMIX_ENGINE_H
 #define GMIX_ENGINE_H
 
-#include "internal.h"
+#include "cov.h"
 
 /* What a pass does with each block's log-densities. */
 typedef enum gmix__pass_mode {
@@ -41,7 +41,7 @@ typedef struct gmix__stats_layout {
 } gmix__stats_layout;
 
 typedef struct gmix__engine {
-  gmix_covariance_type type;
+  const gmix__cov_model *ops; /* statistics and kernel families          */
   size_t k, d;
   size_t block;   /* rows per BLAS block                         */
   size_t chunk;   /* rows per unit of parallel work             */
@@ -60,6 +60,7 @@ typedef struct gmix__engine {
   double *prec_t;
   double *cst;   /* K: log pi_k + log det U_k - d/2 log(2 pi) */
   double *shift; /* K x d: centres the statistics are accumulated around */
+  double *delta; /* K x d: the M-step's mean moves                     */
 
   double *total;    /* merged statistics                               */
   double **work;    /* per-thread work buffers                         */
@@ -69,12 +70,12 @@ typedef struct gmix__engine {
 
 /* Default block and chunk sizes for a shape and n rows (see
  * gmix_options). */
-void gmix__default_sizes(gmix_covariance_type type, size_t k, size_t d,
+void gmix__default_sizes(const gmix__cov_model *ops, size_t k, size_t d,
                          size_t n, size_t *block, size_t *chunk);
 
 /* Create an engine for passes over n rows; block/chunk 0 choose defaults,
  * threads 0 = all. */
-gmix_status gmix__engine_create(gmix_covariance_type type, size_t k, size_t d,
+gmix_status gmix__engine_create(const gmix__cov_model *ops, size_t k, size_t d,
                                 size_t n, size_t block, size_t chunk,
                                 size_t threads, gmix__engine **out);
 void gmix__engine_free(gmix__engine *e);
@@ -105,28 +106,42 @@ void gmix__logsumexp_rows(double *L, size_t rows, size_t k, double *lp,
                           int resp);
 
 /* ---- statistics (stats.c) */
-void gmix__stats_layout_init(gmix__stats_layout *l, gmix_covariance_type type,
-                             size_t k, size_t d);
+/* The layout of the statistics of a model; 0 when a size overflows. */
+int gmix__stats_layout_init(gmix__stats_layout *l, const gmix__cov_model *ops,
+                            size_t k, size_t d);
 /* Accumulate rows x[rows][d] with responsibilities r[rows][K] (already
  * multiplied by the sample weights) into the statistics buffer s. `z` is a
  * work buffer of rows*d doubles. */
 void gmix__stats_accumulate(const gmix__engine *e, const double *x, size_t rows,
                             const double *r, double *s, double *z);
 
-/* ---- M-step (mstep.c) */
-typedef struct gmix__mstep_result {
-  size_t bad; /* first component that failed                       */
-  int reason; /* gmix_reseed_reason of that failure                 */
-} gmix__mstep_result;
+/* ---- ordered reduction (reduce.c), shared by the engine's pass and the
+ * k-means passes of initialisation */
+/* Process rows [r0, r1) into the accumulator `acc`; `buf` is the calling
+ * thread's work buffer. */
+typedef void (*gmix__chunk_fn)(const void *ctx, size_t r0, size_t r1,
+                               double *acc, double *buf);
+/*
+ * Split n rows into chunks of `chunk` rows, run f on each with up to
+ * `threads` threads, and sum the chunk accumulators (acc_size doubles) into
+ * total in chunk order, so the sum is bit-identical for any thread count.
+ * Thread t's buffer is bufs + t * stride; its accumulator sits at offset
+ * acc_offset inside it. With acc_size 0 the chunks are independent (per-row
+ * outputs) and run in any order. BLAS calls inside f stay single-threaded.
+ */
+void gmix__reduce_chunks(size_t n, size_t chunk, size_t threads, double *bufs,
+                         size_t stride, size_t acc_offset, size_t acc_size,
+                         double *total, gmix__chunk_fn f, const void *ctx);
 
+/* ---- M-step (fit/mstep.c) */
 /* New parameters of m from the statistics s accumulated around `shift`.
  * Weights are N_k / weight_total. Components whose weight fraction is
  * below min_weight or whose covariance is not positive definite are
  * flagged in bad_flags[K] (1 = empty, 2 = not PD) and left with their old
- * parameters. Returns the number flagged; -1 when the tied covariance is
- * not positive definite. */
+ * parameters. `delta` is K x d work space. Returns the number flagged; -1
+ * when a shared covariance is not positive definite. */
 int gmix__mstep(gmix_model *m, const double *s, const gmix__stats_layout *l,
                 const double *shift, double weight_total, double reg_covar,
-                double min_weight, unsigned char *bad_flags);
+                double min_weight, double *delta, unsigned char *bad_flags);
 
 #endif /* GMIX_ENGINE_H */

@@ -75,8 +75,8 @@ void gmix__estep_block(const gmix__engine *e, const double *x, size_t rows,
   size_t k = e->k, d = e->d, kd = k * d, ystride = d;
   const double *rows_in = x;
   group_fn group = group_diag;
-  switch (e->type) {
-  case GMIX_COV_FULL:
+  switch (e->ops->kernel) {
+  case GMIX__KERNEL_FULL:
     /* One GEMM for all components: y = (X_B - c0) [U_1 ... U_K], with the
      * columns interleaved feature-major (column l K + k is column l of
      * U_k). */
@@ -87,16 +87,16 @@ void gmix__estep_block(const gmix__engine *e, const double *x, size_t rows,
     ystride = kd;
     group = group_full;
     break;
-  case GMIX_COV_TIED:
+  case GMIX__KERNEL_SHARED:
     centre_rows(x, rows, d, e->c0, xs);
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)d,
                 (int)d, 1.0, xs, (int)d, e->ucat, (int)d, 0.0, y, (int)d);
     rows_in = y;
     group = group_tied;
     break;
-  case GMIX_COV_DIAG:
+  case GMIX__KERNEL_DIAG:
     break;
-  case GMIX_COV_SPHERICAL:
+  case GMIX__KERNEL_ISOTROPIC:
     /* One variance per component: sum the unscaled squares, scale once. */
     group = group_tied;
     break;
@@ -106,7 +106,7 @@ void gmix__estep_block(const gmix__engine *e, const double *x, size_t rows,
     for (size_t c0 = 0; c0 < k; c0 += LANES)
       group(rows_in + b * ystride, e->mu_t, e->prec_t, k, d, c0,
             k - c0 < LANES ? k - c0 : LANES, q);
-    if (e->type == GMIX_COV_SPHERICAL)
+    if (e->ops->kernel == GMIX__KERNEL_ISOTROPIC)
       for (size_t c = 0; c < k; c++)
         q[c] *= e->prec_t[c]; /* 1 / sigma_k^2 */
     /* L = log pi + log det U - d/2 log 2 pi - q / 2 */

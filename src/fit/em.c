@@ -146,35 +146,17 @@ static gmix_status collapse_error(const gmix_em *em, size_t c, int reason,
 /* Re-seed component c by splitting component s along its principal axis:
  * the two halves of a Gaussian cut through its mean along the axis v have
  * means mu +- sqrt(2/pi) sqrt(lambda) v and variance (1 - 2/pi) lambda
- * along v, so both get those moments and half of the weight. Spherical
- * components keep their variance; tied covariances are shared and kept. */
+ * along v, so both get those moments and half of the weight. How the
+ * covariances follow is the model's own rule (src/cov: a shared covariance
+ * is kept, a spherical one copied). */
 static gmix_status split(gmix_em *em, size_t c, size_t s) {
   gmix_model *m = em->cur;
+  const gmix__cov_model *ops = m->ops;
   size_t d = m->d;
   double *v = em->eig + d * d + d, lambda = 0.0;
   memset(v, 0, d * sizeof *v);
-  switch (m->type) {
-  case GMIX_COV_FULL:
-  case GMIX_COV_TIED: {
-    const double *cov = m->type == GMIX_COV_FULL ? m->cov + s * d * d : m->cov;
-    if (gmix__top_eigen(cov, d, v, &lambda, em->eig) != 0)
-      return GMIX_ENOTPD;
-    break;
-  }
-  case GMIX_COV_DIAG: {
-    size_t jmax = 0;
-    for (size_t j = 1; j < d; j++)
-      if (m->cov[s * d + j] > m->cov[s * d + jmax])
-        jmax = j;
-    v[jmax] = 1.0;
-    lambda = m->cov[s * d + jmax];
-    break;
-  }
-  case GMIX_COV_SPHERICAL:
-    v[0] = 1.0;
-    lambda = m->cov[s];
-    break;
-  }
+  if (ops->axis(m, s, v, &lambda, em->eig) != 0)
+    return GMIX_ENOTPD;
   const double two_over_pi = 2.0 / 3.14159265358979323846;
   double step = sqrt(two_over_pi * lambda);
   for (size_t j = 0; j < d; j++) {
@@ -182,31 +164,10 @@ static gmix_status split(gmix_em *em, size_t c, size_t s) {
     m->means[c * d + j] = mu + step * v[j];
     m->means[s * d + j] = mu - step * v[j];
   }
-  double shrink = two_over_pi * lambda;
-  switch (m->type) {
-  case GMIX_COV_FULL: {
-    double *cs = m->cov + s * d * d;
-    for (size_t i = 0; i < d; i++)
-      for (size_t j = 0; j < d; j++)
-        cs[i * d + j] -= shrink * v[i] * v[j];
-    memcpy(m->cov + c * d * d, cs, d * d * sizeof *cs);
-    break;
-  }
-  case GMIX_COV_DIAG:
-    for (size_t j = 0; j < d; j++) {
-      m->cov[s * d + j] -= shrink * v[j] * v[j];
-      m->cov[c * d + j] = m->cov[s * d + j];
-    }
-    break;
-  case GMIX_COV_SPHERICAL:
-    m->cov[c] = m->cov[s];
-    break;
-  case GMIX_COV_TIED:
-    break;
-  }
+  ops->split(m, c, s, v, two_over_pi * lambda);
   /* The two share what both held, so the weights still sum to one. */
   m->weights[s] = m->weights[c] = 0.5 * (m->weights[s] + m->weights[c]);
-  if (m->type != GMIX_COV_TIED) {
+  if (!ops->shared) {
     if (gmix__model_update_cholesky_one(m, s) != GMIX_OK ||
         gmix__model_update_cholesky_one(m, c) != GMIX_OK)
       return GMIX_ENOTPD;
@@ -245,14 +206,16 @@ static gmix_status reseed(gmix_em *em, gmix_error *err) {
 static gmix_status mstep(gmix_em *em, double weight_total, gmix_error *err) {
   int nbad =
       gmix__mstep(em->cur, em->eng->total, &em->eng->layout, em->eng->shift,
-                  weight_total, em->opt.reg_covar, em->opt.min_weight, em->bad);
+                  weight_total, em->opt.reg_covar, em->opt.min_weight,
+                  em->eng->delta, em->bad);
   if (nbad < 0) {
     char buf[48];
     return gmix__error(err, GMIX_ENOTPD,
-                       "the tied covariance is not positive definite after "
+                       "the %s covariance is not positive definite after "
                        "reg_covar=%g at %s; increase reg_covar or scale the "
                        "data",
-                       em->opt.reg_covar, when(em, buf, sizeof buf));
+                       em->cur->ops->name, em->opt.reg_covar,
+                       when(em, buf, sizeof buf));
   }
   return nbad > 0 ? reseed(em, err) : GMIX_OK;
 }
@@ -324,7 +287,7 @@ gmix_status gmix_em_start(const double *x, size_t n, size_t d, const double *w,
   em->cap_history = opt->max_iter < 1024 ? opt->max_iter : 1024;
   st = gmix__model_alloc(opt->covariance_type, k, d, &em->cur, err);
   if (st == GMIX_OK)
-    st = gmix__engine_create(opt->covariance_type, k, d, n, opt->block_rows,
+    st = gmix__engine_create(em->cur->ops, k, d, n, opt->block_rows,
                              opt->chunk_rows, opt->threads, &em->eng);
   if (st == GMIX_OK) {
     int overflow = 0;

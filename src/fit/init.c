@@ -18,10 +18,7 @@
 #include "engine.h"
 #include "init.h"
 
-/* ---- a chunked, ordered reduction for the k-means passes */
-
-typedef void (*chunk_fn)(const void *ctx, size_t r0, size_t r1, double *acc,
-                         double *work);
+/* ---- the k-means passes run on the engine's ordered reduction */
 
 /* Rows per GEMM block in the k-means passes, and the doubles of work space
  * each thread needs for a block against up to `cols` centres. */
@@ -30,39 +27,14 @@ static size_t km_work(size_t cols) {
   return KM_BLOCK * cols + KM_BLOCK;
 }
 
-/* Sum f's per-chunk accumulators over chunks of `chunk` rows in chunk
- * order into total[acc_size]; `scratch` holds threads * (acc_size +
- * work_size) doubles, an accumulator and a work buffer per thread.
- * Bit-identical for any thread count, like the engine's pass. */
+/* Sum f's per-chunk accumulators (acc_size doubles) over chunks in chunk
+ * order into total; `scratch` holds threads * (acc_size + work_size)
+ * doubles, a work buffer followed by an accumulator per thread. */
 static void reduce_chunks(size_t n, size_t chunk, size_t threads,
                           size_t acc_size, size_t work_size, double *scratch,
-                          double *total, chunk_fn f, const void *ctx) {
-  size_t nchunks = n == 0 ? 0 : (n - 1) / chunk + 1;
-  memset(total, 0, acc_size * sizeof *total);
-  if (threads > nchunks)
-    threads = nchunks;
-  if (threads == 0)
-    return;
-#pragma omp parallel num_threads((int)threads)
-  {
-    omp_set_num_threads(1);
-    double *acc =
-        scratch + (size_t)omp_get_thread_num() * (acc_size + work_size);
-    double *work = acc + acc_size;
-    long nc = (long)nchunks;
-#pragma omp for ordered schedule(static, 1)
-    for (long c = 0; c < nc; c++) {
-      size_t r0 = (size_t)c * chunk;
-      size_t r1 = r0 + chunk < n ? r0 + chunk : n;
-      memset(acc, 0, acc_size * sizeof *acc);
-      f(ctx, r0, r1, acc, work);
-#pragma omp ordered
-      {
-        for (size_t i = 0; i < acc_size; i++)
-          total[i] += acc[i];
-      }
-    }
-  }
+                          double *total, gmix__chunk_fn f, const void *ctx) {
+  gmix__reduce_chunks(n, chunk, threads, scratch, acc_size + work_size,
+                      work_size, acc_size, total, f, ctx);
 }
 
 static double sqdist(const double *a, const double *b, size_t d) {

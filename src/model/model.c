@@ -6,48 +6,29 @@
 #include <math.h>
 #include <string.h>
 
-#include <cblas.h>
-#include <lapacke.h>
 
-#include "internal.h"
-
-size_t gmix_covariance_size(gmix_covariance_type type, size_t k, size_t d) {
-  size_t n = 0;
-  switch (type) {
-  case GMIX_COV_FULL:
-    return gmix__mul3(k, d, d, &n) ? n : 0;
-  case GMIX_COV_TIED:
-    return gmix__mul(d, d, &n) ? n : 0;
-  case GMIX_COV_DIAG:
-    return gmix__mul(k, d, &n) ? n : 0;
-  case GMIX_COV_SPHERICAL:
-    return k;
-  }
-  return 0;
-}
-
-static int valid_type(gmix_covariance_type type) {
-  return gmix_covariance_type_name(type) != NULL;
-}
+#include "cov.h"
 
 gmix_status gmix__model_alloc(gmix_covariance_type type, size_t k, size_t d,
                               gmix_model **out, gmix_error *err) {
-  if (!valid_type(type))
+  const gmix__cov_model *ops = gmix__cov_model_get(type);
+  if (!ops)
     return gmix__error(err, GMIX_EINVAL, "invalid covariance type %d",
                        (int)type);
   if (k == 0)
     return gmix__error(err, GMIX_EINVAL, "n_components must be at least 1");
   if (d == 0)
     return gmix__error(err, GMIX_EINVAL, "n_features must be at least 1");
-  size_t kd, ncov = gmix_covariance_size(type, k, d), bytes;
+  size_t kd, ncov = ops->size(k, d), extra = ops->extra_size(k, d), bytes;
   /* All parameter arrays live in one block: weights, log weights, means,
    * covariances, precision factors, log-determinants, then scratch space for
    * refactoring (as large as the covariances, so no allocation happens when
-   * factors are recomputed during EM). */
+   * factors are recomputed during EM), then the model's extra parameters. */
   size_t total = k; /* weights */
   if (!gmix__mul(k, d, &kd) || ncov == 0 || (total += k) < k ||
       (total += kd) < kd || (total += ncov) < ncov || (total += ncov) < ncov ||
       (total += k) < k || (total += ncov) < ncov ||
+      (total += extra) < extra ||
       !gmix__mul(total, sizeof(double), &bytes))
     return gmix__error(err, GMIX_EOVERFLOW,
                        "model of %zu components in %zu dimensions is too "
@@ -60,6 +41,7 @@ gmix_status gmix__model_alloc(gmix_covariance_type type, size_t k, size_t d,
     return gmix__error(err, GMIX_ENOMEM, "out of memory allocating a model");
   }
   m->type = type;
+  m->ops = ops;
   m->k = k;
   m->d = d;
   m->weights = block;
@@ -69,6 +51,7 @@ gmix_status gmix__model_alloc(gmix_covariance_type type, size_t k, size_t d,
   m->prec_chol = m->cov + ncov;
   m->log_det_chol = m->prec_chol + ncov;
   m->scratch = m->log_det_chol + k;
+  m->extra = extra ? m->scratch + ncov : NULL;
   *out = m;
   return GMIX_OK;
 }
@@ -89,12 +72,15 @@ void gmix_model_free(gmix_model *m) {
 
 static size_t param_doubles(const gmix_model *m) {
   /* Sizes were checked for overflow when the model was allocated. */
-  size_t ncov = gmix_covariance_size(m->type, m->k, m->d);
+  size_t ncov = m->ops->size(m->k, m->d);
   return 3 * m->k + m->k * m->d + 2 * ncov; /* scratch not copied */
 }
 
 void gmix__model_copy_params(gmix_model *dst, const gmix_model *src) {
   memcpy(dst->weights, src->weights, param_doubles(src) * sizeof(double));
+  if (src->extra)
+    memcpy(dst->extra, src->extra,
+           src->ops->extra_size(src->k, src->d) * sizeof(double));
 }
 
 void gmix__model_update_log_weights(gmix_model *m) {
@@ -102,67 +88,14 @@ void gmix__model_update_log_weights(gmix_model *m) {
     m->log_weights[c] = m->weights[c] > 0.0 ? log(m->weights[c]) : -INFINITY;
 }
 
-/* Factor one d x d covariance: U = L^{-T}. `scratch` holds d*d doubles. */
-static gmix_status factor_full(const double *cov, size_t d, double *u,
-                               double *log_det, double *scratch) {
-  memcpy(scratch, cov, d * d * sizeof *scratch);
-  if (gmix__cholesky_lower(scratch, d) != 0)
-    return GMIX_ENOTPD;
-  if (gmix__precision_cholesky(scratch, d, u, log_det) != 0)
-    return GMIX_ENOTPD;
-  return GMIX_OK;
-}
-
-/* The factor of one variance; not positive (or NaN) is refused. */
-static gmix_status factor_var(double var, double *pc) {
-  if (!(var > 0.0) || !isfinite(var))
-    return GMIX_ENOTPD;
-  *pc = 1.0 / sqrt(var);
-  return GMIX_OK;
-}
-
 gmix_status gmix__model_update_cholesky_one(gmix_model *m, size_t c) {
-  size_t d = m->d;
-  switch (m->type) {
-  case GMIX_COV_FULL:
-    return factor_full(m->cov + c * d * d, d, m->prec_chol + c * d * d,
-                       &m->log_det_chol[c], m->scratch + c * d * d);
-  case GMIX_COV_TIED:
-    return GMIX_EINVAL; /* tied factors are shared: use the whole update */
-  case GMIX_COV_DIAG: {
-    double ld = 0.0;
-    for (size_t j = 0; j < d; j++) {
-      if (factor_var(m->cov[c * d + j], &m->prec_chol[c * d + j]) != GMIX_OK)
-        return GMIX_ENOTPD;
-      ld += log(m->prec_chol[c * d + j]);
-    }
-    m->log_det_chol[c] = ld;
-    return GMIX_OK;
-  }
-  case GMIX_COV_SPHERICAL:
-    if (factor_var(m->cov[c], &m->prec_chol[c]) != GMIX_OK)
-      return GMIX_ENOTPD;
-    m->log_det_chol[c] = (double)d * log(m->prec_chol[c]);
-    return GMIX_OK;
-  }
-  return GMIX_EINVAL;
+  return m->ops->factor(m, c);
 }
 
 gmix_status gmix__model_update_cholesky(gmix_model *m, size_t *bad) {
-  if (m->type == GMIX_COV_TIED) {
-    double ld = 0.0;
-    gmix_status st = factor_full(m->cov, m->d, m->prec_chol, &ld, m->scratch);
-    if (st != GMIX_OK) {
-      if (bad)
-        *bad = 0;
-      return st;
-    }
-    for (size_t c = 0; c < m->k; c++)
-      m->log_det_chol[c] = ld;
-    return GMIX_OK;
-  }
-  for (size_t c = 0; c < m->k; c++) {
-    gmix_status st = gmix__model_update_cholesky_one(m, c);
+  size_t n = m->ops->shared ? 1 : m->k;
+  for (size_t c = 0; c < n; c++) {
+    gmix_status st = m->ops->factor(m, c);
     if (st != GMIX_OK) {
       if (bad)
         *bad = c;
@@ -201,18 +134,12 @@ static gmix_status check_model_weights(const double *w, size_t k,
 }
 
 static gmix_status notpd_error(const gmix_model *m, size_t c, gmix_error *err) {
-  if (m->type == GMIX_COV_TIED)
+  if (m->ops->shared)
     return gmix__error(err, GMIX_ENOTPD,
-                       "the tied covariance is not positive definite");
+                       "the %s covariance is not positive definite",
+                       m->ops->name);
   return gmix__error(err, GMIX_ENOTPD,
                      "component %zu: covariance is not positive definite", c);
-}
-
-/* Symmetrise a full matrix from its lower triangle. */
-static void symmetrise_lower(double *a, size_t d) {
-  for (size_t i = 0; i < d; i++)
-    for (size_t j = i + 1; j < d; j++)
-      a[i * d + j] = a[j * d + i];
 }
 
 static gmix_status create_common(gmix_covariance_type type, size_t k, size_t d,
@@ -225,7 +152,7 @@ static gmix_status create_common(gmix_covariance_type type, size_t k, size_t d,
   gmix_status st = gmix__model_alloc(type, k, d, &m, err);
   if (st != GMIX_OK)
     return st;
-  size_t ncov = gmix_covariance_size(type, k, d);
+  size_t ncov = m->ops->size(k, d);
   if ((st = check_model_weights(weights, k, err)) != GMIX_OK ||
       (st = check_finite(means, k * d, "means", err)) != GMIX_OK ||
       (st = check_finite(params, ncov, "covariances", err)) != GMIX_OK) {
@@ -250,11 +177,8 @@ gmix_status gmix_model_create(gmix_covariance_type type, size_t k, size_t d,
       create_common(type, k, d, weights, means, covariances, &m, err);
   if (st != GMIX_OK)
     return st;
-  if (type == GMIX_COV_FULL || type == GMIX_COV_TIED) {
-    size_t nmat = type == GMIX_COV_FULL ? k : 1;
-    for (size_t c = 0; c < nmat; c++)
-      symmetrise_lower(m->cov + c * d * d, d);
-  }
+  if (m->ops->symmetrise)
+    m->ops->symmetrise(m);
   size_t bad = 0;
   st = gmix__model_update_cholesky(m, &bad);
   if (st != GMIX_OK) {
@@ -267,26 +191,6 @@ gmix_status gmix_model_create(gmix_covariance_type type, size_t k, size_t d,
   }
   gmix__model_update_log_weights(m);
   *out = m;
-  return GMIX_OK;
-}
-
-/* Full or tied precision P: its lower Cholesky factor is a valid U (P =
- * U U^T, as scikit-learn takes precisions_init), and the covariance is P^{-1}
- * formed from that factor with dpotri. */
-static gmix_status from_precision_matrix(double *cov, double *u,
-                                         double *log_det, size_t d) {
-  memcpy(u, cov, d * d * sizeof *u);
-  if (gmix__cholesky_lower(u, d) != 0)
-    return GMIX_ENOTPD;
-  double ld = 0.0;
-  for (size_t i = 0; i < d; i++)
-    ld += log(u[i * d + i]);
-  memcpy(cov, u, d * d * sizeof *cov);
-  if (LAPACKE_dpotri(LAPACK_ROW_MAJOR, 'L', (lapack_int)d, cov,
-                     (lapack_int)d) != 0)
-    return GMIX_ENOTPD;
-  symmetrise_lower(cov, d);
-  *log_det = ld;
   return GMIX_OK;
 }
 
@@ -304,38 +208,7 @@ gmix_model_create_from_precisions(gmix_covariance_type type, size_t k, size_t d,
     return st;
   /* m->cov holds the precisions for now; turn them into covariances. */
   size_t bad = 0;
-  switch (type) {
-  case GMIX_COV_FULL:
-  case GMIX_COV_TIED: {
-    size_t nmat = type == GMIX_COV_FULL ? k : 1;
-    for (size_t c = 0; c < nmat && st == GMIX_OK; c++) {
-      symmetrise_lower(m->cov + c * d * d, d);
-      st = from_precision_matrix(m->cov + c * d * d, m->prec_chol + c * d * d,
-                                 &m->log_det_chol[c], d);
-      bad = c;
-    }
-    if (st == GMIX_OK && type == GMIX_COV_TIED)
-      for (size_t c = 1; c < k; c++)
-        m->log_det_chol[c] = m->log_det_chol[0];
-    break;
-  }
-  case GMIX_COV_DIAG:
-  case GMIX_COV_SPHERICAL: {
-    size_t ncov = gmix_covariance_size(type, k, d);
-    for (size_t i = 0; i < ncov; i++) {
-      double p = m->cov[i];
-      if (!(p > 0.0)) {
-        st = GMIX_ENOTPD;
-        bad = type == GMIX_COV_DIAG ? i / d : i;
-        break;
-      }
-      m->cov[i] = 1.0 / p;
-    }
-    if (st == GMIX_OK)
-      st = gmix__model_update_cholesky(m, &bad);
-    break;
-  }
-  }
+  st = m->ops->from_precisions(m, &bad);
   if (st != GMIX_OK) {
     notpd_error(m, bad, err);
     gmix_model_free(m);
@@ -392,22 +265,9 @@ gmix_covariance_type gmix_model_covariance_type(const gmix_model *m) {
 }
 
 size_t gmix_model_n_parameters(const gmix_model *m) {
-  size_t k = m->k, d = m->d, cov = 0;
-  switch (m->type) {
-  case GMIX_COV_FULL:
-    cov = k * d * (d + 1) / 2;
-    break;
-  case GMIX_COV_TIED:
-    cov = d * (d + 1) / 2;
-    break;
-  case GMIX_COV_DIAG:
-    cov = k * d;
-    break;
-  case GMIX_COV_SPHERICAL:
-    cov = k;
-    break;
-  }
-  return (k - 1) + k * d + cov;
+  if (!m)
+    return 0;
+  return (m->k - 1) + m->k * m->d + m->ops->n_free(m->k, m->d);
 }
 
 void gmix_model_weights(const gmix_model *m, double *out) {
@@ -419,37 +279,16 @@ void gmix_model_means(const gmix_model *m, double *out) {
 }
 
 void gmix_model_covariances(const gmix_model *m, double *out) {
-  memcpy(out, m->cov, gmix_covariance_size(m->type, m->k, m->d) * sizeof *out);
+  memcpy(out, m->cov, m->ops->size(m->k, m->d) * sizeof *out);
 }
 
 void gmix_model_precisions_cholesky(const gmix_model *m, double *out) {
   memcpy(out, m->prec_chol,
-         gmix_covariance_size(m->type, m->k, m->d) * sizeof *out);
+         m->ops->size(m->k, m->d) * sizeof *out);
 }
 
 void gmix_model_precisions(const gmix_model *m, double *out) {
-  size_t d = m->d;
-  switch (m->type) {
-  case GMIX_COV_FULL:
-  case GMIX_COV_TIED: {
-    size_t nmat = m->type == GMIX_COV_FULL ? m->k : 1;
-    for (size_t c = 0; c < nmat; c++) {
-      const double *u = m->prec_chol + c * d * d;
-      double *p = out + c * d * d;
-      /* P = U U^T */
-      cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)d, (int)d,
-                  (int)d, 1.0, u, (int)d, u, (int)d, 0.0, p, (int)d);
-    }
-    break;
-  }
-  case GMIX_COV_DIAG:
-  case GMIX_COV_SPHERICAL: {
-    size_t ncov = gmix_covariance_size(m->type, m->k, d);
-    for (size_t i = 0; i < ncov; i++)
-      out[i] = m->prec_chol[i] * m->prec_chol[i];
-    break;
-  }
-  }
+  m->ops->precisions(m, out);
 }
 
 gmix_status gmix_model_set_feature_names(gmix_model *m,

@@ -23,7 +23,7 @@ static gmix_status begin(const gmix_model *m, const double *x, size_t n,
   gmix_status st = gmix__check_data(x, n, d, err);
   if (st != GMIX_OK)
     return st;
-  st = gmix__engine_create(m->type, m->k, m->d, n, 0, 0, 0, e);
+  st = gmix__engine_create(m->ops, m->k, m->d, n, 0, 0, 0, e);
   if (st != GMIX_OK)
     return gmix__error(err, st, "cannot allocate scoring work space");
   gmix__engine_prepare(*e, m);

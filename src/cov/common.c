@@ -1,0 +1,93 @@
+/*
+ * common.c -- the matrix and variance helpers the covariance-model files
+ * share: factorisation to precision Cholesky factors, the inverse path
+ * from precisions, and the square-root factors used for sampling.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "cov.h"
+
+gmix_status gmix__cov_factor_matrix(const double *cov, size_t d, double *u,
+                                    double *log_det, double *scratch) {
+  memcpy(scratch, cov, d * d * sizeof *scratch);
+  if (gmix__cholesky_lower(scratch, d) != 0)
+    return GMIX_ENOTPD;
+  if (gmix__precision_cholesky(scratch, d, u, log_det) != 0)
+    return GMIX_ENOTPD;
+  return GMIX_OK;
+}
+
+gmix_status gmix__cov_factor_variance(double var, double *pc) {
+  if (!(var > 0.0) || !isfinite(var))
+    return GMIX_ENOTPD;
+  *pc = 1.0 / sqrt(var);
+  return GMIX_OK;
+}
+
+gmix_status gmix__cov_from_precision_matrix(double *cov, double *u,
+                                            double *log_det, size_t d) {
+  memcpy(u, cov, d * d * sizeof *u);
+  if (gmix__cholesky_lower(u, d) != 0)
+    return GMIX_ENOTPD;
+  double ld = 0.0;
+  for (size_t i = 0; i < d; i++)
+    ld += log(u[i * d + i]);
+  memcpy(cov, u, d * d * sizeof *cov);
+  if (gmix__cholesky_inverse(cov, d) != 0)
+    return GMIX_ENOTPD;
+  *log_det = ld;
+  return GMIX_OK;
+}
+
+void gmix__cov_mirror_lower(double *a, size_t n, size_t d) {
+  for (size_t c = 0; c < n; c++) {
+    double *m = a + c * d * d;
+    for (size_t i = 0; i < d; i++)
+      for (size_t j = i + 1; j < d; j++)
+        m[i * d + j] = m[j * d + i];
+  }
+}
+
+void gmix__cov_precision_matrices(const double *u, size_t n, size_t d,
+                                  double *p) {
+  for (size_t c = 0; c < n; c++)
+    gmix__gram(u + c * d * d, d, p + c * d * d);
+}
+
+gmix_status gmix__cov_cholesky_matrices(const double *cov, size_t n, size_t d,
+                                        double *f, size_t *bad) {
+  memcpy(f, cov, n * d * d * sizeof *f);
+  for (size_t c = 0; c < n; c++)
+    if (gmix__cholesky_lower(f + c * d * d, d) != 0) {
+      *bad = c;
+      return GMIX_ENOTPD;
+    }
+  return GMIX_OK;
+}
+
+void gmix__cov_lower_times(const double *l, const double *mu, const double *z,
+                           size_t d, double *x) {
+  for (size_t r = 0; r < d; r++) {
+    double s = 0.0;
+    for (size_t j = 0; j <= r; j++)
+      s += l[r * d + j] * z[j];
+    x[r] = mu[r] + s;
+  }
+}
+
+void gmix__cov_squares(const double *v, size_t n, double *out) {
+  for (size_t i = 0; i < n; i++)
+    out[i] = v[i] * v[i];
+}
+
+gmix_status gmix__cov_invert_variances(double *v, size_t n, size_t *bad) {
+  for (size_t i = 0; i < n; i++) {
+    if (!(v[i] > 0.0)) {
+      *bad = i;
+      return GMIX_ENOTPD;
+    }
+    v[i] = 1.0 / v[i];
+  }
+  return GMIX_OK;
+}

@@ -1,0 +1,60 @@
+/*
+ * registry.c -- the table of covariance models. Adding a model is one file
+ * in this folder and one line here.
+ */
+#include <string.h>
+
+#include "cov.h"
+
+static const gmix__cov_model *const models[] = {
+    &gmix__cov_full,
+    &gmix__cov_tied,
+    &gmix__cov_diag,
+    &gmix__cov_spherical,
+};
+
+#define N_MODELS (sizeof models / sizeof models[0])
+
+const gmix__cov_model *const *gmix__cov_models(size_t *count) {
+  *count = N_MODELS;
+  return models;
+}
+
+const gmix__cov_model *gmix__cov_model_get(gmix_covariance_type type) {
+  for (size_t i = 0; i < N_MODELS; i++)
+    if (models[i]->type == type)
+      return models[i];
+  return NULL;
+}
+
+const char *gmix_covariance_type_name(gmix_covariance_type type) {
+  const gmix__cov_model *ops = gmix__cov_model_get(type);
+  return ops ? ops->name : NULL;
+}
+
+gmix_status gmix_covariance_type_parse(const char *name,
+                                       gmix_covariance_type *out) {
+  if (!name || !out)
+    return GMIX_EINVAL;
+  for (size_t i = 0; i < N_MODELS; i++)
+    if (strcmp(name, models[i]->name) == 0) {
+      *out = models[i]->type;
+      return GMIX_OK;
+    }
+  return GMIX_EINVAL;
+}
+
+size_t gmix_covariance_size(gmix_covariance_type type, size_t k, size_t d) {
+  const gmix__cov_model *ops = gmix__cov_model_get(type);
+  return ops ? ops->size(k, d) : 0;
+}
+
+size_t gmix_covariance_shape(gmix_covariance_type type, size_t k, size_t d,
+                             size_t dims[3], int *per_component) {
+  const gmix__cov_model *ops = gmix__cov_model_get(type);
+  if (!ops || !dims)
+    return 0;
+  if (per_component)
+    *per_component = !ops->shared;
+  return ops->shape(k, d, dims);
+}
