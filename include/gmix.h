@@ -170,13 +170,19 @@ typedef struct gmix_options {
    * min_weight (a fraction of the total sample weight), or whose covariance
    * is not positive definite after reg_covar, is re-seeded by splitting the
    * heaviest component along its principal axis, and the fit report records
-   * it. At most max_reseed re-seeds happen per restart; beyond that, or
-   * when no component can be split, the fit fails with GMIX_ECOLLAPSE or
-   * GMIX_ENOTPD naming the component and iteration.
-   * Defaults: min_weight 1e-10, max_reseed 100. min_weight 0 re-seeds only
-   * components that are exactly empty. */
+   * it. At most max_reseed re-seeds happen per restart. A component
+   * re-seeded max_reseed_per_component times (0 = no such limit) is no
+   * longer held to min_weight, only to a positive weight and a positive
+   * definite covariance, so a component that keeps collapsing onto an
+   * isolated outlier under a high min_weight keeps it instead of cycling.
+   * Beyond these limits, or when no component can be split, the fit fails
+   * with GMIX_ECOLLAPSE or GMIX_ENOTPD naming the component and
+   * iteration. Defaults: min_weight 1e-10, max_reseed 100,
+   * max_reseed_per_component 10. min_weight 0 re-seeds only components
+   * that are exactly empty. */
   double min_weight;
   size_t max_reseed;
+  size_t max_reseed_per_component;
 
   /* k-means initialisation: Lloyd iterations stop after kmeans_max_iter or
    * when the squared centre shift falls below kmeans_tol times the mean

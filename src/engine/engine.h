@@ -138,10 +138,13 @@ void gmix__reduce_chunks(size_t n, size_t chunk, size_t threads, double *bufs,
  * Weights are N_k / weight_total. Components whose weight fraction is
  * below min_weight or whose covariance is not positive definite are
  * flagged in bad_flags[K] (1 = empty, 2 = not PD) and left with their old
- * parameters. `delta` is K x d work space. Returns the number flagged; -1
- * when a shared covariance is not positive definite. */
+ * parameters; components marked in exempt[K] (may be NULL) are held only
+ * to a positive weight, not to min_weight. `delta` is K x d work space.
+ * Returns the number flagged; -1 when a shared covariance is not positive
+ * definite. */
 int gmix__mstep(gmix_model *m, const double *s, const gmix__stats_layout *l,
                 const double *shift, double weight_total, double reg_covar,
-                double min_weight, double *delta, unsigned char *bad_flags);
+                double min_weight, const unsigned char *exempt, double *delta,
+                unsigned char *bad_flags);
 
 #endif /* GMIX_ENGINE_H */

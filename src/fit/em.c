@@ -15,6 +15,7 @@
 #include <omp.h>
 
 #include "engine.h"
+#include "collapse.h"
 #include "init.h"
 
 struct gmix_em {
@@ -24,15 +25,12 @@ struct gmix_em {
   size_t init_index;
   gmix_model *cur;
   gmix__engine *eng;
-  unsigned char *bad; /* K flags from the M-step                  */
-  double *eig;        /* d*d + 2d: principal axis work space       */
+  gmix__collapse col; /* the collapse policy and its re-seed events */
   size_t iter;
   double lower_bound;
   int converged;
   double *history;
   size_t n_history, cap_history;
-  gmix_reseed_event *reseeds; /* max_reseed entries                  */
-  size_t n_reseeds;
 };
 
 void gmix_options_init(gmix_options *opt) {
@@ -48,6 +46,7 @@ void gmix_options_init(gmix_options *opt) {
   opt->threads = 0;
   opt->min_weight = 1e-10;
   opt->max_reseed = 100;
+  opt->max_reseed_per_component = 10;
   opt->kmeans_max_iter = 300;
   opt->kmeans_tol = 1e-4;
   opt->kmeans_max_rows = 65536;
@@ -113,111 +112,17 @@ void gmix_em_free(gmix_em *em) {
     return;
   gmix_model_free(em->cur);
   gmix__engine_free(em->eng);
-  gmix__free(em->bad);
-  gmix__free(em->eig);
+  gmix__collapse_free(&em->col);
   gmix__free(em->history);
-  gmix__free(em->reseeds);
   gmix__free(em);
 }
 
-/* "initialisation" or "iteration N", for messages. */
-static const char *when(const gmix_em *em, char *buf, size_t size) {
-  if (em->iter == 0)
-    return "initialisation";
-  snprintf(buf, size, "iteration %zu", em->iter);
-  return buf;
-}
-
-static gmix_status collapse_error(const gmix_em *em, size_t c, int reason,
-                                  gmix_error *err) {
-  char buf[48];
-  if (reason == GMIX_RESEED_NOT_PD)
-    return gmix__error(
-        err, GMIX_ENOTPD,
-        "component %zu: covariance is not positive definite after "
-        "reg_covar=%g at %s; increase reg_covar or scale the data",
-        c, em->opt.reg_covar, when(em, buf, sizeof buf));
-  return gmix__error(err, GMIX_ECOLLAPSE,
-                     "component %zu: weight fell below min_weight=%g at %s "
-                     "and it could not be re-seeded",
-                     c, em->opt.min_weight, when(em, buf, sizeof buf));
-}
-
-/* Re-seed component c by splitting component s along its principal axis:
- * the two halves of a Gaussian cut through its mean along the axis v have
- * means mu +- sqrt(2/pi) sqrt(lambda) v and variance (1 - 2/pi) lambda
- * along v, so both get those moments and half of the weight. How the
- * covariances follow is the model's own rule (src/cov: a shared covariance
- * is kept, a spherical one copied). */
-static gmix_status split(gmix_em *em, size_t c, size_t s) {
-  gmix_model *m = em->cur;
-  const gmix__cov_model *ops = m->ops;
-  size_t d = m->d;
-  double *v = em->eig + d * d + d, lambda = 0.0;
-  memset(v, 0, d * sizeof *v);
-  if (ops->axis(m, s, v, &lambda, em->eig) != 0)
-    return GMIX_ENOTPD;
-  const double two_over_pi = 2.0 / 3.14159265358979323846;
-  double step = sqrt(two_over_pi * lambda);
-  for (size_t j = 0; j < d; j++) {
-    double mu = m->means[s * d + j];
-    m->means[c * d + j] = mu + step * v[j];
-    m->means[s * d + j] = mu - step * v[j];
-  }
-  ops->split(m, c, s, v, two_over_pi * lambda);
-  /* The two share what both held, so the weights still sum to one. */
-  m->weights[s] = m->weights[c] = 0.5 * (m->weights[s] + m->weights[c]);
-  if (!ops->shared) {
-    if (gmix__model_update_cholesky_one(m, s) != GMIX_OK ||
-        gmix__model_update_cholesky_one(m, c) != GMIX_OK)
-      return GMIX_ENOTPD;
-  } else {
-    m->log_det_chol[c] = m->log_det_chol[s];
-  }
-  gmix__model_update_log_weights(m);
-  return GMIX_OK;
-}
-
-/* The collapse policy after an M-step that flagged `nbad` components. */
-static gmix_status reseed(gmix_em *em, gmix_error *err) {
-  gmix_model *m = em->cur;
-  for (size_t c = 0; c < m->k; c++) {
-    if (!em->bad[c])
-      continue;
-    int reason = em->bad[c] == 1 ? GMIX_RESEED_EMPTY : GMIX_RESEED_NOT_PD;
-    /* The source is the heaviest healthy component. */
-    size_t s = m->k;
-    for (size_t j = 0; j < m->k; j++)
-      if (!em->bad[j] && (s == m->k || m->weights[j] > m->weights[s]))
-        s = j;
-    if (s == m->k || em->n_reseeds >= em->opt.max_reseed ||
-        split(em, c, s) != GMIX_OK)
-      return collapse_error(em, c, reason, err);
-    gmix_reseed_event ev = {em->init_index, em->iter, c, s,
-                            (gmix_reseed_reason)reason};
-    em->reseeds[em->n_reseeds++] = ev;
-    em->bad[c] = 0;
-  }
-  return GMIX_OK;
-}
-
-/* M-step from e->total, then the collapse policy. weight_total is the sum
- * of weights (EM) or of N_k (initialisation). */
+/* M-step from the engine's statistics, then the collapse policy.
+ * weight_total is the sum of weights (EM) or of N_k (initialisation). */
 static gmix_status mstep(gmix_em *em, double weight_total, gmix_error *err) {
-  int nbad =
-      gmix__mstep(em->cur, em->eng->total, &em->eng->layout, em->eng->shift,
-                  weight_total, em->opt.reg_covar, em->opt.min_weight,
-                  em->eng->delta, em->bad);
-  if (nbad < 0) {
-    char buf[48];
-    return gmix__error(err, GMIX_ENOTPD,
-                       "the %s covariance is not positive definite after "
-                       "reg_covar=%g at %s; increase reg_covar or scale the "
-                       "data",
-                       em->cur->ops->name, em->opt.reg_covar,
-                       when(em, buf, sizeof buf));
-  }
-  return nbad > 0 ? reseed(em, err) : GMIX_OK;
+  return gmix__collapse_mstep(&em->col, em->cur, em->eng->total,
+                              &em->eng->layout, em->eng->shift,
+                              em->eng->delta, weight_total, em->iter, err);
 }
 
 /* Replace the parts of the initial model that the user gave. */
@@ -283,21 +188,18 @@ gmix_status gmix_em_start(const double *x, size_t n, size_t d, const double *w,
   em->sum_w = sum_w;
   em->init_index = init_index;
   em->lower_bound = -INFINITY;
-  size_t max_reseed = opt->max_reseed ? opt->max_reseed : 1;
   em->cap_history = opt->max_iter < 1024 ? opt->max_iter : 1024;
   st = gmix__model_alloc(opt->covariance_type, k, d, &em->cur, err);
   if (st == GMIX_OK)
     st = gmix__engine_create(em->cur->ops, k, d, n, opt->block_rows,
                              opt->chunk_rows, opt->threads, &em->eng);
+  if (st == GMIX_OK)
+    st = gmix__collapse_init(&em->col, k, d, opt, init_index);
   if (st == GMIX_OK) {
     int overflow = 0;
-    em->bad = gmix__calloc(k, 1);
-    em->eig = gmix__malloc_array(d * d + 2 * d, sizeof *em->eig, &overflow);
-    em->reseeds =
-        gmix__malloc_array(max_reseed, sizeof *em->reseeds, &overflow);
     em->history = gmix__malloc_array(em->cap_history ? em->cap_history : 1,
                                      sizeof *em->history, &overflow);
-    if (!em->bad || !em->eig || !em->reseeds || !em->history)
+    if (!em->history)
       st = overflow ? GMIX_EOVERFLOW : GMIX_ENOMEM;
   }
   if (st != GMIX_OK) {
@@ -381,7 +283,7 @@ gmix_status gmix_em_step(gmix_em *em, const double *x, size_t n, size_t d,
   double lb = tot[1] / tot[0];
   double change = lb - em->lower_bound;
   em->iter++;
-  size_t before = em->n_reseeds;
+  size_t before = em->col.n_events;
   gmix_status st = mstep(em, em->sum_w, err);
   if (st != GMIX_OK)
     return st;
@@ -390,7 +292,7 @@ gmix_status gmix_em_step(gmix_em *em, const double *x, size_t n, size_t d,
   em->lower_bound = lb;
   /* An iteration that re-seeded a component moved the parameters by hand:
    * it cannot be the one that converged. */
-  em->converged = fabs(change) < em->opt.tol && em->n_reseeds == before;
+  em->converged = fabs(change) < em->opt.tol && em->col.n_events == before;
   if (info) {
     info->init = em->init_index;
     info->iteration = em->iter;
@@ -419,16 +321,16 @@ gmix_status gmix_em_model(const gmix_em *em, gmix_model **out,
   r.log_likelihood = NAN;
   r.n_samples = em->n;
   r.sum_weights = em->sum_w;
-  r.n_reseeds = em->n_reseeds;
+  r.n_reseeds = em->col.n_events;
   if (gmix_model_copy(em->cur, &m) != GMIX_OK ||
       gmix_model_set_report(m, &r, em->history, em->n_history) != GMIX_OK)
     goto nomem;
-  if (em->n_reseeds) {
-    m->reseeds = gmix__malloc(em->n_reseeds * sizeof *m->reseeds);
+  if (em->col.n_events) {
+    m->reseeds = gmix__malloc(em->col.n_events * sizeof *m->reseeds);
     if (!m->reseeds)
       goto nomem;
-    memcpy(m->reseeds, em->reseeds, em->n_reseeds * sizeof *m->reseeds);
-    m->n_reseeds = em->n_reseeds;
+    memcpy(m->reseeds, em->col.events, em->col.n_events * sizeof *m->reseeds);
+    m->n_reseeds = em->col.n_events;
   }
   *out = m;
   return GMIX_OK;

@@ -17,7 +17,8 @@
 
 int gmix__mstep(gmix_model *m, const double *s, const gmix__stats_layout *l,
                 const double *shift, double weight_total, double reg_covar,
-                double min_weight, double *delta, unsigned char *bad_flags) {
+                double min_weight, const unsigned char *exempt, double *delta,
+                unsigned char *bad_flags) {
   size_t k = m->k, d = m->d;
   const double *nk = s + l->nk, *s1 = s + l->s1;
   int nbad = 0;
@@ -25,7 +26,8 @@ int gmix__mstep(gmix_model *m, const double *s, const gmix__stats_layout *l,
     bad_flags[c] = 0;
     double n_c = nk[c];
     m->weights[c] = n_c / weight_total;
-    if (!(n_c > 0.0) || !(n_c >= min_weight * weight_total)) {
+    double floor = exempt && exempt[c] ? 0.0 : min_weight * weight_total;
+    if (!(n_c > 0.0) || !(n_c >= floor)) {
       bad_flags[c] = 1;
       nbad++;
       continue;

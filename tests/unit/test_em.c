@@ -536,6 +536,24 @@ static void test_collapse_outlier(void **state) {
     check_no_nan(m, what);
     gmix_model_free(m);
 
+    /* A per-component cap stops the cycle: the outlier's component is
+     * re-seeded at most that many times, then keeps the outlier. */
+    for (size_t cap = 1; cap <= 3; cap++) {
+      o.max_reseed_per_component = cap;
+      TU_OK(gmix_fit(x, N, D, NULL, &o, &m, &err), &err);
+      size_t n = gmix_model_reseeds(m, NULL, 0), per[K] = {0};
+      gmix_reseed_event ev[64];
+      assert_true(n <= 64);
+      gmix_model_reseeds(m, ev, n);
+      for (size_t i = 0; i < n; i++)
+        per[ev[i].component]++;
+      for (size_t c = 0; c < K; c++)
+        assert_true(per[c] <= cap);
+      check_no_nan(m, what);
+      gmix_model_free(m);
+    }
+    o.max_reseed_per_component = 10;
+
     /* The same, one step at a time: the parameters after every step,
      * re-seeded or not, are a valid mixture (weights summing to one). */
     gmix_em *em = NULL;
