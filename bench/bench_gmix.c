@@ -461,7 +461,7 @@ static int cmd_em(const char *dir, const char *type_name, size_t iters,
     double t = bench_now() - t0;
     if (st != GMIX_OK)
       fail_fit(st, &err);
-    gmix_model_report(m, &rep);
+    rep = *gmix_model_report(m);
     /* The first lower bound is the log-likelihood of the start itself. */
     if (gmix_model_history(m, NULL, 0) > 0)
       gmix_model_history(m, &start_lb, 1);
@@ -522,7 +522,7 @@ static int cmd_init(const char *dir, size_t k, size_t threads, size_t repeats) {
     if (st == GMIX_OK)
       st = gmix_em_model(em, &m, &err);
     if (st == GMIX_OK)
-      st = gmix_score(m, s.x, s.n, s.d, NULL, &start_ll, &err);
+      st = gmix_score(m, s.x, s.n, s.d, NULL, 0, &start_ll, &err);
     if (st != GMIX_OK)
       fail_fit(st, &err);
     gmix_model_free(m);

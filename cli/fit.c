@@ -342,7 +342,7 @@ static void name_features(gmix_model *m, const gmix_table *t,
 static void print_summary(FILE *f, const fit_args *a, const gmix_model *m,
                           size_t n, size_t d, double bic, double aic) {
   gmix_fit_report r;
-  gmix_model_report(m, &r);
+  r = *gmix_model_report(m);
   fprintf(f, "n               %zu\n", n);
   fprintf(f, "d               %zu\n", d);
   fprintf(f, "K               %zu\n", gmix_model_n_components(m));
@@ -469,8 +469,10 @@ static int run_fit(int argc, char **argv) {
   name_features(m, t, start);
 
   double bic = NAN, aic = NAN;
-  if (gmix_bic(m, gmix_table_data(t), n, d, w, &bic, &err) != GMIX_OK ||
-      gmix_aic(m, gmix_table_data(t), n, d, w, &aic, &err) != GMIX_OK) {
+  if (gmix_bic(m, gmix_table_data(t), n, d, w, a.opt.threads, &bic,
+               &err) != GMIX_OK ||
+      gmix_aic(m, gmix_table_data(t), n, d, w, a.opt.threads, &aic,
+               &err) != GMIX_OK) {
     rc = cli_fail(&err);
     goto done;
   }

@@ -105,7 +105,7 @@ static int print_components(const gmix_model *m) {
 /* The fit report and, optionally, the lower bound after each iteration. */
 static int print_fit(const gmix_model *m, int history) {
   gmix_fit_report r;
-  gmix_model_report(m, &r);
+  r = *gmix_model_report(m);
   if (!r.has_fit) {
     printf("fit            none (a model given by its parameters)\n");
     return EXIT_OK;

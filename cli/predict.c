@@ -84,7 +84,7 @@ static int write_predictions(const gmix_model *m, const gmix_table *t,
       cli_error("out of memory for %zu labels", n);
       return EXIT_DATA;
     }
-    s = gmix_predict(m, gmix_table_data(t), n, d, labels, &err);
+    s = gmix_predict(m, gmix_table_data(t), n, d, 0, labels, &err);
   } else {
     if (n && k > SIZE_MAX / sizeof(double) / n) {
       cli_error("%zu rows x %zu components is too large", n, k);
@@ -95,7 +95,7 @@ static int write_predictions(const gmix_model *m, const gmix_table *t,
       cli_error("out of memory for %zu x %zu responsibilities", n, k);
       return EXIT_DATA;
     }
-    s = gmix_predict_proba(m, gmix_table_data(t), n, d, r, &err);
+    s = gmix_predict_proba(m, gmix_table_data(t), n, d, 0, r, &err);
   }
   predictions p = {n, k, labels, r};
   int rc = s != GMIX_OK ? cli_fail(&err)

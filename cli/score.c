@@ -74,7 +74,7 @@ static int write_scores(const gmix_model *m, const gmix_table *t,
   err.message[0] = '\0';
   if (!per_sample) {
     double mean;
-    if (gmix_score(m, gmix_table_data(t), n, d, w, &mean, &err) != GMIX_OK)
+    if (gmix_score(m, gmix_table_data(t), n, d, w, 0, &mean, &err) != GMIX_OK)
       return cli_fail(&err);
     scores sc = {1, &mean};
     return cli_write_output(output, print_scores, &sc);
@@ -85,7 +85,7 @@ static int write_scores(const gmix_model *m, const gmix_table *t,
     return EXIT_DATA;
   }
   scores sc = {n, lp};
-  int rc = gmix_score_samples(m, gmix_table_data(t), n, d, lp, &err) != GMIX_OK
+  int rc = gmix_score_samples(m, gmix_table_data(t), n, d, 0, lp, &err) != GMIX_OK
                ? cli_fail(&err)
                : cli_write_output(output, print_scores, &sc);
   free(lp);

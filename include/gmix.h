@@ -20,6 +20,32 @@
  *    threads at once; a single object may be read (scored, sampled, copied)
  *    from several threads at once but not modified concurrently.
  *  - The library never prints and never exits.
+ *  - A NULL where an object or output is required gives GMIX_EINVAL and the
+ *    message "argument 'NAME' is NULL". Accessors (calls that return a
+ *    value rather than a status) accept NULL and return 0, NULL or NaN, as
+ *    each says.
+ *  - Rows and columns of data are counted from 1 in messages, as the file
+ *    readers count lines and columns; components are counted from 0, as
+ *    they are indexed in arrays and model files.
+ *
+ * A stable interface. A program built against this header keeps working,
+ * unrecompiled, with a later libgmix of the same SONAME that adds options,
+ * report fields or covariance models:
+ *  - Structs the caller fills and the library reads (gmix_options,
+ *    gmix_read_options) begin with `struct_size`, set by their _init call.
+ *    The library reads the fields the caller's struct has and gives every
+ *    later field its default, so new fields are only ever appended.
+ *  - Structs the library fills for the caller to read (gmix_fit_report,
+ *    gmix_reseed_event, gmix_iteration) are never copied into caller
+ *    memory: the library returns or passes a pointer to its own, and a
+ *    program reads only the fields its header knows. New fields are
+ *    appended.
+ *  - Enumerations only gain values; objects (gmix_model, gmix_em,
+ *    gmix_stats, gmix_table) are opaque.
+ * Size fields were chosen over opaque option objects with setters because
+ * the options are many plain values that C and ctypes callers set
+ * directly, and a size field keeps that while letting the struct grow.
+ * A change that breaks these rules changes the SONAME.
  */
 #ifndef GMIX_H
 #define GMIX_H
@@ -137,8 +163,12 @@ typedef int (*gmix_callback)(const gmix_iteration *it, void *user);
 /*
  * Fit options. Always fill with gmix_options_init() first, then overwrite
  * fields. Pointers in this struct are read during the call only.
+ * struct_size is set by gmix_options_init (see "A stable interface" at the
+ * top of this header); calls refuse a struct whose struct_size was not
+ * set.
  */
 typedef struct gmix_options {
+  size_t struct_size;                   /* sizeof(gmix_options); set by init */
   size_t n_components;                  /* K >= 1. Default 1.               */
   gmix_covariance_type covariance_type; /* Default GMIX_COV_FULL.           */
   double tol;       /* Stop when |change of mean log-likelihood per unit
@@ -265,6 +295,63 @@ GMIX_API gmix_status gmix_em_model(const gmix_em *em, gmix_model **out,
 GMIX_API void gmix_em_free(gmix_em *em);
 
 /* ------------------------------------------------------------------------
+ * Sufficient statistics: EM driven from outside the library
+ *
+ * A pass over rows under a model yields statistics; statistics of disjoint
+ * sets of rows merge; the M-step turns statistics into a new model. One EM
+ * iteration over data split into parts (files, MPI ranks, batches) is:
+ * create statistics under the current model, accumulate every part (in
+ * one object, or one object per part then merge, or sum the flat buffers
+ * element by element, as MPI_Allreduce does), then gmix_stats_mstep. This
+ * is the engine gmix_fit runs: accumulating all rows and stepping gives the
+ * parameters of one gmix_fit iteration from the same start. Sums are taken
+ * in a fixed order, so results do not depend on the thread count; they do
+ * depend (in the last bits) on how rows are split into parts.
+ * ---------------------------------------------------------------------- */
+typedef struct gmix_stats gmix_stats;
+
+/* Empty statistics under m's parameters (copied: m may be freed after).
+ * GMIX_OK, GMIX_EINVAL, GMIX_EOVERFLOW, GMIX_ENOMEM. */
+GMIX_API gmix_status gmix_stats_create(const gmix_model *m, gmix_stats **out,
+                                       gmix_error *err);
+
+/* The E-step of rows x[n][d] (weights w[n], NULL = ones) added to s. n may
+ * be 0. GMIX_OK, GMIX_EINVAL, GMIX_EDIM (d differs from the model's),
+ * GMIX_ENONFINITE, GMIX_EWEIGHTS, GMIX_ENOMEM. On failure s is unchanged. */
+GMIX_API gmix_status gmix_stats_accumulate(gmix_stats *s, const double *x,
+                                           size_t n, size_t d, const double *w,
+                                           gmix_error *err);
+
+/* Add the statistics of other rows, taken under the same model, to
+ * `into`. GMIX_EINVAL when the models differ. */
+GMIX_API gmix_status gmix_stats_merge(gmix_stats *into, const gmix_stats *from,
+                                      gmix_error *err);
+
+/* The M-step: a new model from the statistics (opt NULL = defaults; read
+ * are reg_covar and the collapse policy: min_weight, max_reseed,
+ * max_reseed_per_component). Components that collapse are re-seeded as in
+ * gmix_fit and the events are on the new model (gmix_model_reseed). The
+ * new model has no fit report. GMIX_OK, GMIX_EINVAL (no rows of positive
+ * weight), GMIX_ENOTPD, GMIX_ECOLLAPSE, GMIX_ENOMEM. */
+GMIX_API gmix_status gmix_stats_mstep(const gmix_stats *s,
+                                      const gmix_options *opt,
+                                      gmix_model **out, gmix_error *err);
+
+/* Sum of the weights of the rows accumulated (0 for NULL). */
+GMIX_API double gmix_stats_weight(const gmix_stats *s);
+/* Sum of w log p(x) over the rows accumulated, under the model the
+ * statistics were created with (NaN for NULL). Divided by
+ * gmix_stats_weight it is gmix_fit's lower bound. */
+GMIX_API double gmix_stats_log_likelihood(const gmix_stats *s);
+/* The statistics as one flat array of *len doubles, owned by s: summing
+ * the arrays of objects created under the same model, element by element,
+ * is the same as gmix_stats_merge. Valid until s is freed. NULL (and *len
+ * 0) for NULL s. */
+GMIX_API double *gmix_stats_buffer(gmix_stats *s, size_t *len);
+
+GMIX_API void gmix_stats_free(gmix_stats *s);
+
+/* ------------------------------------------------------------------------
  * The fit report, carried by a fitted model
  * ---------------------------------------------------------------------- */
 
@@ -299,26 +386,23 @@ typedef struct gmix_fit_report {
   double seconds;        /* wall time of the whole fit                      */
 } gmix_fit_report;
 
-/* Copy the fit report of `m` into *out. A model that was not fitted gives
- * has_fit = 0 and zeros. */
-GMIX_API void gmix_model_report(const gmix_model *m, gmix_fit_report *out);
+/* The fit report of `m`, owned by the model and valid until it is freed.
+ * A model that was not fitted, and NULL, give a report with has_fit = 0
+ * and zeros. Never NULL. */
+GMIX_API const gmix_fit_report *gmix_model_report(const gmix_model *m);
 
 /* The lower bound after each iteration of the best restart. Copies up to
  * `cap` values into `out` (may be NULL when cap is 0) and returns how many
- * there are in all. */
+ * there are in all (0 for NULL m). */
 GMIX_API size_t gmix_model_history(const gmix_model *m, double *out,
                                    size_t cap);
 
-/* The re-seed events of the best restart, as gmix_model_history. */
-GMIX_API size_t gmix_model_reseeds(const gmix_model *m, gmix_reseed_event *out,
-                                   size_t cap);
-
-/* Attach a fit report and history to a model (used by model loaders).
- * `history` holds n_history values (may be NULL when 0). */
-GMIX_API gmix_status gmix_model_set_report(gmix_model *m,
-                                           const gmix_fit_report *report,
-                                           const double *history,
-                                           size_t n_history);
+/* The re-seed events of the best restart (of the M-step, for a model from
+ * gmix_stats_mstep): their number, and event i (owned by the model; NULL
+ * when i is out of range or m is NULL). */
+GMIX_API size_t gmix_model_n_reseeds(const gmix_model *m);
+GMIX_API const gmix_reseed_event *gmix_model_reseed(const gmix_model *m,
+                                                    size_t i);
 
 /* ------------------------------------------------------------------------
  * Models
@@ -381,11 +465,12 @@ GMIX_API gmix_covariance_type gmix_model_covariance_type(const gmix_model *m);
 GMIX_API size_t gmix_model_n_parameters(const gmix_model *m);
 
 /* Copy-out accessors. Sizes: weights K, means K*d, covariances and
- * precisions gmix_covariance_size(), precisions_cholesky the same: for full
- * and tied a triangular U with precision = U U^T (scikit-learn's
- * precisions_cholesky_: upper when derived from covariances, lower when the
- * model was built from precisions), for diag and spherical
- * 1/sqrt(variance). */
+ * precisions gmix_covariance_size() in the shape gmix_covariance_shape()
+ * gives, precisions_cholesky the same: for full and tied an upper
+ * triangular U (zeros below the diagonal) with precision = U U^T, whether
+ * the model was fitted, built from covariances or built from precisions
+ * (scikit-learn's precisions_cholesky_ of a fitted model); for diag and
+ * spherical 1/sqrt(variance). A NULL model or output does nothing. */
 GMIX_API void gmix_model_weights(const gmix_model *m, double *out);
 GMIX_API void gmix_model_means(const gmix_model *m, double *out);
 GMIX_API void gmix_model_covariances(const gmix_model *m, double *out);
@@ -403,28 +488,32 @@ GMIX_API const char *gmix_model_feature_name(const gmix_model *m, size_t j);
 /* ------------------------------------------------------------------------
  * Using a model. x is n x d with d equal to the model's (else GMIX_EDIM),
  * finite (else GMIX_ENONFINITE naming row and column). n may be 0.
+ * `threads` is the number of worker threads (0 = all available); results
+ * are bit-identical for any value. Statuses: GMIX_OK, GMIX_EINVAL (NULL
+ * model or output), GMIX_EDIM, GMIX_ENONFINITE, GMIX_EOVERFLOW,
+ * GMIX_ENOMEM, and GMIX_EWEIGHTS for the calls that take weights.
  * ---------------------------------------------------------------------- */
 
 /* log p(x_i) for each row: out[n]. */
 GMIX_API gmix_status gmix_score_samples(const gmix_model *m, const double *x,
-                                        size_t n, size_t d, double *out,
-                                        gmix_error *err);
+                                        size_t n, size_t d, size_t threads,
+                                        double *out, gmix_error *err);
 
 /* Weighted mean log-likelihood Σ w_i log p(x_i) / Σ w_i (w NULL = ones).
  * n must be >= 1. */
 GMIX_API gmix_status gmix_score(const gmix_model *m, const double *x, size_t n,
-                                size_t d, const double *w, double *out,
-                                gmix_error *err);
+                                size_t d, const double *w, size_t threads,
+                                double *out, gmix_error *err);
 
 /* Most probable component of each row: labels[n] (ties: lowest index). */
 GMIX_API gmix_status gmix_predict(const gmix_model *m, const double *x,
-                                  size_t n, size_t d, size_t *labels,
-                                  gmix_error *err);
+                                  size_t n, size_t d, size_t threads,
+                                  size_t *labels, gmix_error *err);
 
 /* Responsibilities: out[n][K], each row summing to one. */
 GMIX_API gmix_status gmix_predict_proba(const gmix_model *m, const double *x,
-                                        size_t n, size_t d, double *out,
-                                        gmix_error *err);
+                                        size_t n, size_t d, size_t threads,
+                                        double *out, gmix_error *err);
 
 /* Draw n rows from the mixture into x[n][d]; labels[n] (may be NULL)
  * receives each row's component. Deterministic for a given seed on every
@@ -436,11 +525,11 @@ GMIX_API gmix_status gmix_sample(const gmix_model *m, size_t n, uint64_t seed,
  * BIC = -2 Σ w log p + p log(Σ w), AIC = -2 Σ w log p + 2 p, with p =
  * gmix_model_n_parameters (w NULL = ones, as scikit-learn). */
 GMIX_API gmix_status gmix_bic(const gmix_model *m, const double *x, size_t n,
-                              size_t d, const double *w, double *out,
-                              gmix_error *err);
+                              size_t d, const double *w, size_t threads,
+                              double *out, gmix_error *err);
 GMIX_API gmix_status gmix_aic(const gmix_model *m, const double *x, size_t n,
-                              size_t d, const double *w, double *out,
-                              gmix_error *err);
+                              size_t d, const double *w, size_t threads,
+                              double *out, gmix_error *err);
 
 /* ------------------------------------------------------------------------
  * Model files (JSON, the format of DESIGN.md)

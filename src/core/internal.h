@@ -47,6 +47,10 @@ int gmix__mul3(size_t a, size_t b, size_t c, size_t *out);
 gmix_status gmix__error(gmix_error *err, gmix_status status, const char *fmt,
                         ...) GMIX__PRINTF(3, 4);
 
+/* The one wording for a required argument that is NULL: GMIX_EINVAL with
+ * "argument 'name' is NULL". */
+gmix_status gmix__null_argument(gmix_error *err, const char *name);
+
 /* ---- the model (model.c) */
 struct gmix__cov_model;
 struct gmix_model {
@@ -91,6 +95,15 @@ void gmix__model_update_log_weights(gmix_model *m);
 
 /* Copy the parameters (not report/names) of src into dst, same shape. */
 void gmix__model_copy_params(gmix_model *dst, const gmix_model *src);
+/* 1 when a and b have the same shape and bit-identical parameters. */
+int gmix__model_same_params(const gmix_model *a, const gmix_model *b);
+/* Attach a fit report and lower-bound history (n_history values, history
+ * may be NULL when 0), replacing any. GMIX_OK, GMIX_ENOMEM, GMIX_EOVERFLOW. */
+gmix_status gmix__model_set_report(gmix_model *m, const gmix_fit_report *report,
+                                   const double *history, size_t n_history);
+/* Attach re-seed events (copied), replacing any. GMIX_OK, GMIX_ENOMEM. */
+gmix_status gmix__model_set_reseeds(gmix_model *m,
+                                    const gmix_reseed_event *events, size_t n);
 
 /* Check x is n x d and finite; names the first bad row/column. */
 gmix_status gmix__check_data(const double *x, size_t n, size_t d,

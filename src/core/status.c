@@ -65,3 +65,7 @@ gmix_status gmix_init_method_parse(const char *name, gmix_init_method *out) {
   }
   return GMIX_EINVAL;
 }
+
+gmix_status gmix__null_argument(gmix_error *err, const char *name) {
+  return gmix__error(err, GMIX_EINVAL, "argument '%s' is NULL", name);
+}

@@ -25,16 +25,32 @@ gmix_status gmix__cov_factor_variance(double var, double *pc) {
   return GMIX_OK;
 }
 
+/* The upper factor U with P = U U^T comes from the Cholesky factor of P
+ * with rows and columns reversed: if J P J = L L^T then P = (J L J)(J L J)^T
+ * and J L J is upper triangular. The covariance P^{-1} comes from the
+ * ordinary factor of P. */
 gmix_status gmix__cov_from_precision_matrix(double *cov, double *u,
                                             double *log_det, size_t d) {
-  memcpy(u, cov, d * d * sizeof *u);
+  for (size_t i = 0; i < d; i++)
+    for (size_t j = 0; j < d; j++)
+      u[i * d + j] = cov[(d - 1 - i) * d + (d - 1 - j)];
   if (gmix__cholesky_lower(u, d) != 0)
     return GMIX_ENOTPD;
+  /* Reverse in place: swapping (i, j) with (d-1-i, d-1-j) turns the lower
+   * factor into the upper U. */
+  for (size_t i = 0; i < d; i++)
+    for (size_t j = 0; j < d; j++) {
+      size_t a = i * d + j, b = (d - 1 - i) * d + (d - 1 - j);
+      if (a < b) {
+        double t = u[a];
+        u[a] = u[b];
+        u[b] = t;
+      }
+    }
   double ld = 0.0;
   for (size_t i = 0; i < d; i++)
     ld += log(u[i * d + i]);
-  memcpy(cov, u, d * d * sizeof *cov);
-  if (gmix__cholesky_inverse(cov, d) != 0)
+  if (gmix__cholesky_lower(cov, d) != 0 || gmix__cholesky_inverse(cov, d) != 0)
     return GMIX_ENOTPD;
   *log_det = ld;
   return GMIX_OK;

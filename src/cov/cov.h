@@ -139,9 +139,8 @@ gmix_status gmix__cov_factor_matrix(const double *cov, size_t d, double *u,
 /* The factor 1/sqrt(var) of one variance; GMIX_ENOTPD when var is not a
  * positive finite number. */
 gmix_status gmix__cov_factor_variance(double var, double *pc);
-/* Full or shared precision matrix P in cov (lower triangle read): its lower
- * Cholesky factor into u (a valid precision factor, P = U U^T), P^{-1} into
- * cov, and sum log diag(U). */
+/* Full or shared precision matrix P in cov (symmetric): the upper factor U
+ * with P = U U^T into u, P^{-1} into cov, and sum log diag(U). */
 gmix_status gmix__cov_from_precision_matrix(double *cov, double *u,
                                             double *log_det, size_t d);
 /* Mirror the lower triangle of n d x d matrices. */

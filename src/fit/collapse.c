@@ -55,6 +55,8 @@ void gmix__collapse_free(gmix__collapse *c) {
 static const char *when(size_t iter, char *buf, size_t size) {
   if (iter == 0)
     return "initialisation";
+  if (iter == GMIX__ITER_UNKNOWN)
+    return "this M-step";
   snprintf(buf, size, "iteration %zu", iter);
   return buf;
 }

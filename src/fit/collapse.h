@@ -8,6 +8,11 @@
 #define GMIX_COLLAPSE_H
 
 #include "engine.h"
+#include "fit.h"
+
+/* The iteration of an M-step run outside the EM driver (the statistics
+ * API), for messages: "this M-step". */
+#define GMIX__ITER_UNKNOWN ((size_t)-1)
 
 typedef struct gmix__collapse {
   size_t k, d;

@@ -33,60 +33,11 @@ struct gmix_em {
   size_t n_history, cap_history;
 };
 
-void gmix_options_init(gmix_options *opt) {
-  memset(opt, 0, sizeof *opt);
-  opt->n_components = 1;
-  opt->covariance_type = GMIX_COV_FULL;
-  opt->tol = 1e-3;
-  opt->reg_covar = 1e-6;
-  opt->max_iter = 100;
-  opt->n_init = 1;
-  opt->init = GMIX_INIT_KMEANS;
-  opt->seed = 0;
-  opt->threads = 0;
-  opt->min_weight = 1e-10;
-  opt->max_reseed = 100;
-  opt->max_reseed_per_component = 10;
-  opt->kmeans_max_iter = 300;
-  opt->kmeans_tol = 1e-4;
-  opt->kmeans_max_rows = 65536;
-}
-
-gmix_status gmix_options_validate(const gmix_options *opt, gmix_error *err) {
-  if (!opt)
-    return gmix__error(err, GMIX_EINVAL, "options are NULL");
-  if (opt->n_components == 0)
-    return gmix__error(err, GMIX_EINVAL, "n_components must be at least 1");
-  if (!gmix_covariance_type_name(opt->covariance_type))
-    return gmix__error(err, GMIX_EINVAL, "covariance_type %d is not valid",
-                       (int)opt->covariance_type);
-  if (!gmix_init_method_name(opt->init))
-    return gmix__error(err, GMIX_EINVAL, "init %d is not valid",
-                       (int)opt->init);
-  if (!(opt->tol >= 0.0) || !isfinite(opt->tol))
-    return gmix__error(err, GMIX_EINVAL,
-                       "tol must be finite and non-negative, not %g", opt->tol);
-  if (!(opt->reg_covar >= 0.0) || !isfinite(opt->reg_covar))
-    return gmix__error(err, GMIX_EINVAL,
-                       "reg_covar must be finite and non-negative, not %g",
-                       opt->reg_covar);
-  if (opt->n_init == 0)
-    return gmix__error(err, GMIX_EINVAL, "n_init must be at least 1");
-  if (!(opt->min_weight >= 0.0) || !(opt->min_weight < 1.0))
-    return gmix__error(err, GMIX_EINVAL, "min_weight must be in [0, 1), not %g",
-                       opt->min_weight);
-  if (!(opt->kmeans_tol >= 0.0) || !isfinite(opt->kmeans_tol))
-    return gmix__error(err, GMIX_EINVAL,
-                       "kmeans_tol must be finite and non-negative, not %g",
-                       opt->kmeans_tol);
-  return GMIX_OK;
-}
-
 /* Everything about the data and options that can be checked up front. */
 static gmix_status validate(const double *x, size_t n, size_t d,
                             const double *w, const gmix_options *opt,
                             double *sum_w, gmix_error *err) {
-  gmix_status st = gmix_options_validate(opt, err);
+  gmix_status st = gmix__options_check(opt, err);
   if (st != GMIX_OK)
     return st;
   if (d == 0)
@@ -161,12 +112,16 @@ static gmix_status apply_user_init(gmix_em *em, gmix_error *err) {
 }
 
 gmix_status gmix_em_start(const double *x, size_t n, size_t d, const double *w,
-                          const gmix_options *opt, size_t init_index,
+                          const gmix_options *given, size_t init_index,
                           gmix_em **out, gmix_error *err) {
   double sum_w = 0.0;
+  gmix_options local;
+  const gmix_options *opt = &local;
   if (!out)
-    return gmix__error(err, GMIX_EINVAL, "output pointer is NULL");
-  gmix_status st = validate(x, n, d, w, opt, &sum_w, err);
+    return gmix__null_argument(err, "out");
+  gmix_status st = gmix__options_read(given, &local, err);
+  if (st == GMIX_OK)
+    st = validate(x, n, d, w, opt, &sum_w, err);
   if (st != GMIX_OK)
     return st;
   size_t k = opt->n_components;
@@ -323,7 +278,7 @@ gmix_status gmix_em_model(const gmix_em *em, gmix_model **out,
   r.sum_weights = em->sum_w;
   r.n_reseeds = em->col.n_events;
   if (gmix_model_copy(em->cur, &m) != GMIX_OK ||
-      gmix_model_set_report(m, &r, em->history, em->n_history) != GMIX_OK)
+      gmix__model_set_report(m, &r, em->history, em->n_history) != GMIX_OK)
     goto nomem;
   if (em->col.n_events) {
     m->reseeds = gmix__malloc(em->col.n_events * sizeof *m->reseeds);
@@ -372,12 +327,16 @@ static gmix_status run_restart(gmix_em *em, const double *x, const double *w,
 }
 
 gmix_status gmix_fit(const double *x, size_t n, size_t d, const double *w,
-                     const gmix_options *opt, gmix_model **out,
+                     const gmix_options *given, gmix_model **out,
                      gmix_error *err) {
   if (!out)
-    return gmix__error(err, GMIX_EINVAL, "output pointer is NULL");
+    return gmix__null_argument(err, "out");
   double t0 = omp_get_wtime();
-  gmix_status st = gmix_options_validate(opt, err);
+  gmix_options local;
+  const gmix_options *opt = &local;
+  gmix_status st = gmix__options_read(given, &local, err);
+  if (st == GMIX_OK)
+    st = gmix__options_check(opt, err);
   if (st != GMIX_OK)
     return st;
   gmix_em *best = NULL;

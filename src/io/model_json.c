@@ -212,7 +212,7 @@ gmix_status gmix_model_to_json(const gmix_model *m, char **out,
     return gmix__error(err, GMIX_EOVERFLOW, "model too large to write");
 
   gmix_fit_report report;
-  gmix_model_report(m, &report);
+  report = *gmix_model_report(m);
   size_t n_history = report.has_fit ? gmix_model_history(m, NULL, 0) : 0;
 
   int overflow = 0, o2 = 0, o3 = 0, o4 = 0;
@@ -648,7 +648,7 @@ static gmix_status read_fit(const source *src, const cJSON *root,
       }
     }
   }
-  s = gmix_model_set_report(m, &r, history, n_history);
+  s = gmix__model_set_report(m, &r, history, n_history);
   gmix__free(history);
   if (s != GMIX_OK)
     return fail(src, s, "cannot attach the fit report: %s", gmix_strerror(s));

@@ -83,6 +83,29 @@ void gmix__model_copy_params(gmix_model *dst, const gmix_model *src) {
            src->ops->extra_size(src->k, src->d) * sizeof(double));
 }
 
+int gmix__model_same_params(const gmix_model *a, const gmix_model *b) {
+  return a->type == b->type && a->k == b->k && a->d == b->d &&
+         memcmp(a->weights, b->weights, param_doubles(a) * sizeof(double)) ==
+             0;
+}
+
+gmix_status gmix__model_set_reseeds(gmix_model *m,
+                                    const gmix_reseed_event *events,
+                                    size_t n) {
+  gmix_reseed_event *copy = NULL;
+  if (n) {
+    int overflow = 0;
+    copy = gmix__malloc_array(n, sizeof *copy, &overflow);
+    if (!copy)
+      return overflow ? GMIX_EOVERFLOW : GMIX_ENOMEM;
+    memcpy(copy, events, n * sizeof *copy);
+  }
+  gmix__free(m->reseeds);
+  m->reseeds = copy;
+  m->n_reseeds = n;
+  return GMIX_OK;
+}
+
 void gmix__model_update_log_weights(gmix_model *m) {
   for (size_t c = 0; c < m->k; c++)
     m->log_weights[c] = m->weights[c] > 0.0 ? log(m->weights[c]) : -INFINITY;
@@ -233,7 +256,7 @@ gmix_status gmix_model_copy(const gmix_model *m, gmix_model **out) {
     return GMIX_ENOMEM;
   }
   if (m->report.has_fit) {
-    if (gmix_model_set_report(c, &m->report, m->history, m->n_history) !=
+    if (gmix__model_set_report(c, &m->report, m->history, m->n_history) !=
         GMIX_OK) {
       gmix_model_free(c);
       return GMIX_ENOMEM;
@@ -271,23 +294,33 @@ size_t gmix_model_n_parameters(const gmix_model *m) {
 }
 
 void gmix_model_weights(const gmix_model *m, double *out) {
+  if (!m || !out)
+    return;
   memcpy(out, m->weights, m->k * sizeof *out);
 }
 
 void gmix_model_means(const gmix_model *m, double *out) {
+  if (!m || !out)
+    return;
   memcpy(out, m->means, m->k * m->d * sizeof *out);
 }
 
 void gmix_model_covariances(const gmix_model *m, double *out) {
+  if (!m || !out)
+    return;
   memcpy(out, m->cov, m->ops->size(m->k, m->d) * sizeof *out);
 }
 
 void gmix_model_precisions_cholesky(const gmix_model *m, double *out) {
+  if (!m || !out)
+    return;
   memcpy(out, m->prec_chol,
          m->ops->size(m->k, m->d) * sizeof *out);
 }
 
 void gmix_model_precisions(const gmix_model *m, double *out) {
+  if (!m || !out)
+    return;
   m->ops->precisions(m, out);
 }
 
@@ -324,27 +357,31 @@ const char *gmix_model_feature_name(const gmix_model *m, size_t j) {
   return m->names[j];
 }
 
-void gmix_model_report(const gmix_model *m, gmix_fit_report *out) {
-  *out = m->report;
+const gmix_fit_report *gmix_model_report(const gmix_model *m) {
+  static const gmix_fit_report none; /* has_fit 0 and zeros */
+  return m ? &m->report : &none;
 }
 
 size_t gmix_model_history(const gmix_model *m, double *out, size_t cap) {
+  if (!m)
+    return 0;
   size_t n = m->n_history < cap ? m->n_history : cap;
-  if (n)
+  if (n && out)
     memcpy(out, m->history, n * sizeof *out);
   return m->n_history;
 }
 
-size_t gmix_model_reseeds(const gmix_model *m, gmix_reseed_event *out,
-                          size_t cap) {
-  size_t n = m->n_reseeds < cap ? m->n_reseeds : cap;
-  if (n)
-    memcpy(out, m->reseeds, n * sizeof *out);
-  return m->n_reseeds;
+size_t gmix_model_n_reseeds(const gmix_model *m) {
+  return m ? m->n_reseeds : 0;
 }
 
-gmix_status gmix_model_set_report(gmix_model *m, const gmix_fit_report *report,
-                                  const double *history, size_t n_history) {
+const gmix_reseed_event *gmix_model_reseed(const gmix_model *m, size_t i) {
+  return m && i < m->n_reseeds ? &m->reseeds[i] : NULL;
+}
+
+gmix_status gmix__model_set_report(gmix_model *m,
+                                   const gmix_fit_report *report,
+                                   const double *history, size_t n_history) {
   if (!m || !report || (n_history && !history))
     return GMIX_EINVAL;
   double *h = NULL;
@@ -375,9 +412,8 @@ gmix_status gmix__check_data(const double *x, size_t n, size_t d,
   for (size_t i = 0; i < nd; i++)
     if (!isfinite(x[i]))
       return gmix__error(err, GMIX_ENONFINITE,
-                         "row %zu, column %zu: value %g is not finite "
-                         "(rows and columns count from 0)",
-                         i / d, i % d, x[i]);
+                         "row %zu, column %zu: value %g is not finite",
+                         i / d + 1, i % d + 1, x[i]);
   return GMIX_OK;
 }
 
@@ -391,10 +427,11 @@ gmix_status gmix__check_weights(const double *w, size_t n, double *sum,
   for (size_t i = 0; i < n; i++) {
     if (!isfinite(w[i]))
       return gmix__error(err, GMIX_EWEIGHTS,
-                         "sample weight of row %zu is not finite", i);
+                         "sample weight of row %zu is not finite", i + 1);
     if (w[i] < 0.0)
       return gmix__error(err, GMIX_EWEIGHTS,
-                         "sample weight of row %zu is negative (%g)", i, w[i]);
+                         "sample weight of row %zu is negative (%g)", i + 1,
+                         w[i]);
     s += w[i];
   }
   if (!(s > 0.0) || !isfinite(s))

@@ -64,7 +64,7 @@ int main(int argc, char **argv) {
         continue;
       }
       gmix_fit_report rep;
-      gmix_model_report(m, &rep);
+      rep = *gmix_model_report(m);
       printf("%s %zu %.17g %.17g %zu %d %zu\n", name, k, rep.log_likelihood,
              rep.lower_bound, rep.n_iter, rep.converged, rep.best_init);
       gmix_model_free(m);

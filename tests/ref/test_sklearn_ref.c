@@ -230,7 +230,7 @@ static gmix_model *fit(tally *t, const char *run, const dataset *data,
     return NULL;
   }
   gmix_fit_report rep;
-  gmix_model_report(m, &rep);
+  rep = *gmix_model_report(m);
   if (rep.n_reseeds != 0) {
     print_error("%s: %s: gmix re-seeded %zu component(s), which sklearn "
                 "never does; the comparison is meaningless\n",
@@ -312,7 +312,7 @@ static void run_case(tally *t, const ref_case *rc, gmix_covariance_type type,
     /* The reported lower bound is that of the last E-step, as sklearn's
      * lower_bound_. */
     gmix_fit_report rep;
-    gmix_model_report(m, &rep);
+    rep = *gmix_model_report(m);
     check_value(t, "max_iter 10, tol 0: reported lower bound", rep.lower_bound,
                 first_lb[N_FIRST - 1], fabs(first_lb[N_FIRST - 1]));
     gmix_model_free(m);
@@ -326,7 +326,7 @@ static void run_case(tally *t, const ref_case *rc, gmix_covariance_type type,
   if (m == NULL)
     goto done;
   gmix_fit_report rep;
-  gmix_model_report(m, &rep);
+  rep = *gmix_model_report(m);
   if (rep.n_iter != (size_t)n_iter ||
       rep.converged != cJSON_IsTrue(converged)) {
     print_error("%s: gmix n_iter %zu converged %d, sklearn n_iter %zu "

@@ -66,9 +66,9 @@ static void run(gmix_covariance_type type, size_t threads, size_t chunk_rows,
   gmix_model_covariances(m, res->cov);
   res->nh = gmix_model_history(m, res->hist, 200);
   gmix_fit_report rep;
-  gmix_model_report(m, &rep);
+  rep = *gmix_model_report(m);
   res->ll = rep.log_likelihood;
-  TU_OK(gmix_predict(m, data, 64, D, res->labels, &err), &err);
+  TU_OK(gmix_predict(m, data, 64, D, 0, res->labels, &err), &err);
   gmix_model_free(m);
 }
 
@@ -137,11 +137,11 @@ static void test_score_repeatable(void **state) {
   TU_OK(gmix_fit(data, N, D, NULL, &o, &m, &err), &err);
   double *a = malloc(N * sizeof *a), *b = malloc(N * sizeof *b);
   double sa, sb;
-  TU_OK(gmix_score_samples(m, data, N, D, a, &err), &err);
-  TU_OK(gmix_score_samples(m, data, N, D, b, &err), &err);
+  TU_OK(gmix_score_samples(m, data, N, D, 0, a, &err), &err);
+  TU_OK(gmix_score_samples(m, data, N, D, 0, b, &err), &err);
   TU_TRUE(memcmp(a, b, N * sizeof *a) == 0, "score_samples not repeatable");
-  TU_OK(gmix_score(m, data, N, D, wts, &sa, &err), &err);
-  TU_OK(gmix_score(m, data, N, D, wts, &sb, &err), &err);
+  TU_OK(gmix_score(m, data, N, D, wts, 0, &sa, &err), &err);
+  TU_OK(gmix_score(m, data, N, D, wts, 0, &sb, &err), &err);
   TU_TRUE(memcmp(&sa, &sb, sizeof sa) == 0,
           "score not repeatable: %.17g vs "
           "%.17g",

@@ -21,7 +21,7 @@ static gmix_model *make(gmix_covariance_type type, size_t k, size_t d,
 static double score1(const gmix_model *m, const double *x, size_t d) {
   double lp = NAN;
   gmix_error err;
-  TU_OK(gmix_score_samples(m, x, 1, d, &lp, &err), &err);
+  TU_OK(gmix_score_samples(m, x, 1, d, 0, &lp, &err), &err);
   return lp;
 }
 
@@ -161,9 +161,9 @@ static void check_case(gmix_covariance_type type, size_t k, size_t d,
   }
   make_points(&r, k, d, mu, x);
 
-  TU_OK(gmix_score_samples(m, x, NPOINTS, d, lp, &err), &err);
-  TU_OK(gmix_predict_proba(m, x, NPOINTS, d, proba, &err), &err);
-  TU_OK(gmix_predict(m, x, NPOINTS, d, labels, &err), &err);
+  TU_OK(gmix_score_samples(m, x, NPOINTS, d, 0, lp, &err), &err);
+  TU_OK(gmix_predict_proba(m, x, NPOINTS, d, 0, proba, &err), &err);
+  TU_OK(gmix_predict(m, x, NPOINTS, d, 0, labels, &err), &err);
 
   for (size_t i = 0; i < NPOINTS; i++) {
     const double *xi = x + i * d;
@@ -213,7 +213,7 @@ static void check_case(gmix_covariance_type type, size_t k, size_t d,
   }
 
   /* n = 0 is a valid, empty call. */
-  TU_OK(gmix_score_samples(m, x, 0, d, lp, &err), &err);
+  TU_OK(gmix_score_samples(m, x, 0, d, 0, lp, &err), &err);
   gmix_model_free(m);
 }
 
@@ -243,9 +243,9 @@ static void test_zero_weight_component(void **state) {
   size_t lab[3];
   gmix_model *m = make(GMIX_COV_SPHERICAL, 2, 1, w, mu, v);
   gmix_error err;
-  TU_OK(gmix_score_samples(m, x, 3, 1, lp, &err), &err);
-  TU_OK(gmix_predict_proba(m, x, 3, 1, pr, &err), &err);
-  TU_OK(gmix_predict(m, x, 3, 1, lab, &err), &err);
+  TU_OK(gmix_score_samples(m, x, 3, 1, 0, lp, &err), &err);
+  TU_OK(gmix_predict_proba(m, x, 3, 1, 0, pr, &err), &err);
+  TU_OK(gmix_predict(m, x, 3, 1, 0, lab, &err), &err);
   for (size_t i = 0; i < 3; i++) {
     double ref = -0.5 * TU_LOG_2PI - 0.5 * x[i] * x[i];
     TU_NEAR(lp[i], ref, 8 * TU_EPS * fabs(ref), "row %zu", i);
@@ -271,8 +271,8 @@ static void test_proba_far_point(void **state) {
   gmix_error err;
   for (size_t i = 0; i < 5; i++) {
     double x[2] = {t[i], 0.3 * t[i]}, p[2], lp;
-    TU_OK(gmix_predict_proba(m, x, 1, 2, p, &err), &err);
-    TU_OK(gmix_score_samples(m, x, 1, 2, &lp, &err), &err);
+    TU_OK(gmix_predict_proba(m, x, 1, 2, 0, p, &err), &err);
+    TU_OK(gmix_score_samples(m, x, 1, 2, 0, &lp, &err), &err);
     TU_TRUE(isfinite(lp), "t = %g: log density %g", t[i], lp);
     TU_NEAR(p[0] + p[1], 1.0, 4 * 2 * TU_EPS,
             "t = %g (log density %g): p[0] + p[1] (p = %.17g, %.17g)", t[i], lp,
@@ -294,11 +294,11 @@ static void test_predict_ties(void **state) {
   double w2[3] = {0.2, 0.4, 0.4};
   gmix_model *m = make(GMIX_COV_SPHERICAL, 3, 2, w, mu, v);
   gmix_error err;
-  TU_OK(gmix_predict(m, x, 1, 2, &lab, &err), &err);
+  TU_OK(gmix_predict(m, x, 1, 2, 0, &lab, &err), &err);
   TU_TRUE(lab == 1, "label %zu", lab);
   gmix_model_free(m);
   m = make(GMIX_COV_SPHERICAL, 3, 2, w2, mu, v);
-  TU_OK(gmix_predict(m, x, 1, 2, &lab, &err), &err);
+  TU_OK(gmix_predict(m, x, 1, 2, 0, &lab, &err), &err);
   TU_TRUE(lab == 1, "tie between 1 and 2 gives %zu", lab);
   gmix_model_free(m);
 }

@@ -3,13 +3,31 @@
  */
 #include "testutil.h"
 
+#include "cov.h" /* the registry of covariance models */
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-const gmix_covariance_type tu_types[TU_NTYPES] = {
-    GMIX_COV_FULL, GMIX_COV_TIED, GMIX_COV_DIAG, GMIX_COV_SPHERICAL};
+/* The registry holds few models; this many covers them with room. */
+#define TU_MAX_TYPES 64
+
+size_t tu_ntypes(void) {
+  size_t n;
+  gmix__cov_models(&n);
+  assert_true(n <= TU_MAX_TYPES);
+  return n;
+}
+
+const gmix_covariance_type *tu_type_list(void) {
+  static gmix_covariance_type list[TU_MAX_TYPES];
+  size_t n;
+  const gmix__cov_model *const *all = gmix__cov_models(&n);
+  for (size_t i = 0; i < n && i < TU_MAX_TYPES; i++)
+    list[i] = all[i]->type;
+  return list;
+}
 
 /* ---- checks */
 
@@ -252,6 +270,8 @@ void tu_expand_covariances(gmix_covariance_type type, size_t k, size_t d,
         case GMIX_COV_SPHERICAL:
           o[i * d + j] = i == j ? cov[c] : 0.0;
           break;
+        default:
+          fail_msg("no test reference for covariance type %d", (int)type);
         }
       }
   }
@@ -314,6 +334,8 @@ void tu_random_params(tu_rng *r, gmix_covariance_type type, size_t k, size_t d,
     for (size_t c = 0; c < k; c++)
       cov[c] = tu_uniform_in(r, lo, hi);
     break;
+  default:
+    fail_msg("no test reference for covariance type %d", (int)type);
   }
 }
 
@@ -335,6 +357,8 @@ void tu_precisions_of(gmix_covariance_type type, size_t k, size_t d,
     for (size_t c = 0; c < k; c++)
       prec[c] = 1.0 / cov[c];
     break;
+  default:
+    fail_msg("no test reference for covariance type %d", (int)type);
   }
 }
 

@@ -14,7 +14,8 @@
 #include "internal.h" /* gmix__fault_inject */
 
 /* A sentinel the calls must leave in *out on failure. */
-static gmix_model *const SENTINEL = (gmix_model *)&tu_types;
+static char sentinel_storage;
+static gmix_model *const SENTINEL = (gmix_model *)&sentinel_storage;
 
 enum { N = 40, D = 3 };
 static double data[N * D];
@@ -154,19 +155,19 @@ static void test_einval_model(void **state) {
   gmix_model *ok = small_model(GMIX_COV_FULL);
   double out[N * 2];
   size_t lab[N];
-  TU_STATUS(gmix_score_samples(NULL, data, N, D, out, &err), GMIX_EINVAL, &err);
-  TU_STATUS(gmix_score_samples(ok, NULL, N, D, out, &err), GMIX_EINVAL, &err);
-  TU_STATUS(gmix_score_samples(ok, data, N, D, NULL, &err), GMIX_EINVAL, &err);
-  TU_STATUS(gmix_predict(ok, data, N, D, NULL, &err), GMIX_EINVAL, &err);
-  TU_STATUS(gmix_predict_proba(ok, data, N, D, NULL, &err), GMIX_EINVAL, &err);
-  TU_STATUS(gmix_predict(NULL, data, N, D, lab, &err), GMIX_EINVAL, &err);
+  TU_STATUS(gmix_score_samples(NULL, data, N, D, 0, out, &err), GMIX_EINVAL, &err);
+  TU_STATUS(gmix_score_samples(ok, NULL, N, D, 0, out, &err), GMIX_EINVAL, &err);
+  TU_STATUS(gmix_score_samples(ok, data, N, D, 0, NULL, &err), GMIX_EINVAL, &err);
+  TU_STATUS(gmix_predict(ok, data, N, D, 0, NULL, &err), GMIX_EINVAL, &err);
+  TU_STATUS(gmix_predict_proba(ok, data, N, D, 0, NULL, &err), GMIX_EINVAL, &err);
+  TU_STATUS(gmix_predict(NULL, data, N, D, 0, lab, &err), GMIX_EINVAL, &err);
   /* gmix_score needs n >= 1. */
-  TU_STATUS(gmix_score(ok, data, 0, D, NULL, out, &err), GMIX_EINVAL, &err);
-  TU_STATUS(gmix_score(ok, data, N, D, NULL, NULL, &err), GMIX_EINVAL, &err);
+  TU_STATUS(gmix_score(ok, data, 0, D, NULL, 0, out, &err), GMIX_EINVAL, &err);
+  TU_STATUS(gmix_score(ok, data, N, D, NULL, 0, NULL, &err), GMIX_EINVAL, &err);
   TU_STATUS(gmix_sample(ok, 5, 1, NULL, lab, &err), GMIX_EINVAL, &err);
   TU_STATUS(gmix_sample(NULL, 5, 1, out, lab, &err), GMIX_EINVAL, &err);
-  TU_STATUS(gmix_bic(ok, data, N, D, NULL, NULL, &err), GMIX_EINVAL, &err);
-  TU_STATUS(gmix_aic(NULL, data, N, D, NULL, out, &err), GMIX_EINVAL, &err);
+  TU_STATUS(gmix_bic(ok, data, N, D, NULL, 0, NULL, &err), GMIX_EINVAL, &err);
+  TU_STATUS(gmix_aic(NULL, data, N, D, NULL, 0, out, &err), GMIX_EINVAL, &err);
   TU_STATUS(gmix_model_copy(NULL, &m), GMIX_EINVAL, NULL);
   TU_STATUS(gmix_model_copy(ok, NULL), GMIX_EINVAL, NULL);
   TU_STATUS(gmix_model_set_feature_names(NULL, NULL), GMIX_EINVAL, NULL);
@@ -196,14 +197,14 @@ static void test_enonfinite(void **state) {
     gmix_model *m = small_model(GMIX_COV_DIAG);
     double lp[N], pr[2 * N];
     size_t lab[N];
-    TU_STATUS(gmix_score_samples(m, x, N, D, lp, &err), GMIX_ENONFINITE, &err);
+    TU_STATUS(gmix_score_samples(m, x, N, D, 0, lp, &err), GMIX_ENONFINITE, &err);
     TU_TRUE(names_index(err.message, "row", 7, 8) &&
                 names_index(err.message, "column", 2, 3),
             "score_samples message \"%s\"", err.message);
-    TU_STATUS(gmix_predict(m, x, N, D, lab, &err), GMIX_ENONFINITE, &err);
-    TU_STATUS(gmix_predict_proba(m, x, N, D, pr, &err), GMIX_ENONFINITE, &err);
-    TU_STATUS(gmix_score(m, x, N, D, NULL, lp, &err), GMIX_ENONFINITE, &err);
-    TU_STATUS(gmix_bic(m, x, N, D, NULL, lp, &err), GMIX_ENONFINITE, &err);
+    TU_STATUS(gmix_predict(m, x, N, D, 0, lab, &err), GMIX_ENONFINITE, &err);
+    TU_STATUS(gmix_predict_proba(m, x, N, D, 0, pr, &err), GMIX_ENONFINITE, &err);
+    TU_STATUS(gmix_score(m, x, N, D, NULL, 0, lp, &err), GMIX_ENONFINITE, &err);
+    TU_STATUS(gmix_bic(m, x, N, D, NULL, 0, lp, &err), GMIX_ENONFINITE, &err);
     gmix_model_free(m);
   }
   /* Non-finite parameters given to gmix_model_create. */
@@ -238,11 +239,11 @@ static void test_eweights(void **state) {
   gmix_model *m = small_model(GMIX_COV_TIED);
   double s;
   gmix_error err;
-  TU_STATUS(gmix_score(m, data, N, D, w, &s, &err), GMIX_EWEIGHTS, &err);
+  TU_STATUS(gmix_score(m, data, N, D, w, 0, &s, &err), GMIX_EWEIGHTS, &err);
   w[3] = -2;
   w[4] = 3;
-  TU_STATUS(gmix_bic(m, data, N, D, w, &s, &err), GMIX_EWEIGHTS, &err);
-  TU_STATUS(gmix_aic(m, data, N, D, w, &s, &err), GMIX_EWEIGHTS, &err);
+  TU_STATUS(gmix_bic(m, data, N, D, w, 0, &s, &err), GMIX_EWEIGHTS, &err);
+  TU_STATUS(gmix_aic(m, data, N, D, w, 0, &s, &err), GMIX_EWEIGHTS, &err);
   gmix_model_free(m);
 }
 
@@ -261,17 +262,17 @@ static void test_edim(void **state) {
   double out[N * 2];
   size_t lab[N];
   gmix_error err;
-  TU_STATUS(gmix_score_samples(m, data, N / 2, D - 1, out, &err), GMIX_EDIM,
+  TU_STATUS(gmix_score_samples(m, data, N / 2, D - 1, 0, out, &err), GMIX_EDIM,
             &err);
-  TU_STATUS(gmix_score_samples(m, data, N / 2, D + 1, out, &err), GMIX_EDIM,
+  TU_STATUS(gmix_score_samples(m, data, N / 2, D + 1, 0, out, &err), GMIX_EDIM,
             &err);
-  TU_STATUS(gmix_predict(m, data, N / 2, D - 1, lab, &err), GMIX_EDIM, &err);
-  TU_STATUS(gmix_predict_proba(m, data, N / 2, D - 1, out, &err), GMIX_EDIM,
+  TU_STATUS(gmix_predict(m, data, N / 2, D - 1, 0, lab, &err), GMIX_EDIM, &err);
+  TU_STATUS(gmix_predict_proba(m, data, N / 2, D - 1, 0, out, &err), GMIX_EDIM,
             &err);
-  TU_STATUS(gmix_score(m, data, N / 2, D - 1, NULL, out, &err), GMIX_EDIM,
+  TU_STATUS(gmix_score(m, data, N / 2, D - 1, NULL, 0, out, &err), GMIX_EDIM,
             &err);
-  TU_STATUS(gmix_bic(m, data, N / 2, 2, NULL, out, &err), GMIX_EDIM, &err);
-  TU_STATUS(gmix_aic(m, data, N / 2, 2, NULL, out, &err), GMIX_EDIM, &err);
+  TU_STATUS(gmix_bic(m, data, N / 2, 2, NULL, 0, out, &err), GMIX_EDIM, &err);
+  TU_STATUS(gmix_aic(m, data, N / 2, 2, NULL, 0, out, &err), GMIX_EDIM, &err);
 
   /* Warm start of the wrong K, d or covariance type. */
   gmix_options o = opts(2);
@@ -307,9 +308,9 @@ static void test_eoverflow(void **state) {
   double out[4];
   size_t lab[4];
   gmix_error err;
-  TU_STATUS(gmix_score_samples(m, dummy, SIZE_MAX / 2, D, out, &err),
+  TU_STATUS(gmix_score_samples(m, dummy, SIZE_MAX / 2, D, 0, out, &err),
             GMIX_EOVERFLOW, &err);
-  TU_STATUS(gmix_predict_proba(m, dummy, SIZE_MAX / 2, D, out, &err),
+  TU_STATUS(gmix_predict_proba(m, dummy, SIZE_MAX / 2, D, 0, out, &err),
             GMIX_EOVERFLOW, &err);
   TU_STATUS(gmix_sample(m, SIZE_MAX / 2, 1, out, lab, &err), GMIX_EOVERFLOW,
             &err);
@@ -508,7 +509,7 @@ static void test_err_untouched_on_success(void **state) {
   TU_OK(gmix_fit(data, N, D, NULL, &o, &m, &err), &err);
   TU_TRUE(memcmp(&err, &copy, sizeof err) == 0, "err written on success");
   double lp[N];
-  TU_OK(gmix_score_samples(m, data, N, D, lp, &err), &err);
+  TU_OK(gmix_score_samples(m, data, N, D, 0, lp, &err), &err);
   TU_TRUE(memcmp(&err, &copy, sizeof err) == 0, "err written on success");
   gmix_model_free(m);
 }

@@ -88,7 +88,7 @@ static void fit_loop(const char *what, const fit_ctx *c) {
   gmix_model *m = nomem_loop(what, call_fit, c, &failures);
   TU_TRUE(failures >= 1, "%s: gmix_fit made no allocation", what);
   gmix_fit_report rep;
-  gmix_model_report(m, &rep);
+  rep = *gmix_model_report(m);
   TU_TRUE(rep.has_fit == 1, "%s: report", what);
   gmix_model_free(m);
 }
@@ -137,7 +137,7 @@ static void test_fit_reseed(void **state) {
     gmix_model *m =
         nomem_loop("gmix_fit with re-seeds", call_fit, &c, &failures);
     gmix_fit_report rep;
-    gmix_model_report(m, &rep);
+    rep = *gmix_model_report(m);
     /* Informative only: the loop is meaningful either way. */
     if (rep.n_reseeds == 0)
       print_message("note: %s outlier fit had no re-seed\n",
@@ -266,19 +266,19 @@ static void test_model_use(void **state) {
       gmix__fault_inject(n);
       switch (which) {
       case 0:
-        st = gmix_score_samples(m, data, N, D, out, &err);
+        st = gmix_score_samples(m, data, N, D, 0, out, &err);
         break;
       case 1:
-        st = gmix_predict_proba(m, data, N, D, out, &err);
+        st = gmix_predict_proba(m, data, N, D, 0, out, &err);
         break;
       case 2:
-        st = gmix_predict(m, data, N, D, lab, &err);
+        st = gmix_predict(m, data, N, D, 0, lab, &err);
         break;
       case 3:
-        st = gmix_score(m, data, N, D, weights, &s, &err);
+        st = gmix_score(m, data, N, D, weights, 0, &s, &err);
         break;
       case 4:
-        st = gmix_bic(m, data, N, D, NULL, &s, &err);
+        st = gmix_bic(m, data, N, D, NULL, 0, &s, &err);
         break;
       case 5:
         st = gmix_sample(m, N, 3, out, lab, &err);

@@ -34,8 +34,12 @@
 #define TU_LOG_2PI 1.8378770664093454835606594728112
 #define TU_EPS DBL_EPSILON
 
-#define TU_NTYPES 4
-extern const gmix_covariance_type tu_types[TU_NTYPES];
+/* Every registered covariance model (src/cov/registry.c), in registration
+ * order: a test that loops over tu_types runs on a new model for free. */
+size_t tu_ntypes(void);
+const gmix_covariance_type *tu_type_list(void);
+#define TU_NTYPES ((int)tu_ntypes())
+#define tu_types (tu_type_list())
 
 /* ---- checks. Each prints the expression, both values and the tolerance,
  * plus a printf-style context, then fails the test at the caller's line. */

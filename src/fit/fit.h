@@ -1,0 +1,26 @@
+/*
+ * fit.h -- declarations shared by the fit drivers (EM driver, statistics
+ * API) and the options reader.
+ */
+#ifndef GMIX_FIT_H
+#define GMIX_FIT_H
+
+#include <stddef.h>
+
+#include "internal.h"
+
+/* The size of the first gmix_options that carried struct_size: every
+ * field up to callback_data. Fields after it were added later; a caller's
+ * struct that ends before them gets their defaults. */
+#define GMIX__OPTIONS_MIN_SIZE                                                 \
+  (offsetof(gmix_options, callback_data) + sizeof(void *))
+
+/* Copy the caller's options, of whatever version, into a full struct of
+ * this library's version (defaults for the fields the caller's lacks).
+ * GMIX_EINVAL for NULL or an uninitialised struct. */
+gmix_status gmix__options_read(const gmix_options *in, gmix_options *out,
+                               gmix_error *err);
+/* Validate a full options struct (as gmix__options_read gives). */
+gmix_status gmix__options_check(const gmix_options *opt, gmix_error *err);
+
+#endif /* GMIX_FIT_H */

@@ -1,0 +1,185 @@
+/*
+ * stats_api.c -- sufficient statistics as a public object (gmix_stats_*):
+ * a pass over rows under a model yields statistics, statistics of
+ * disjoint rows merge (or sum as a flat buffer, which is what
+ * MPI_Allreduce does), and the M-step turns them into a new model.
+ *
+ * This is the same engine as gmix_fit: the pass is gmix__engine_pass in
+ * statistics mode and the M-step is the collapse-policy M-step of the EM
+ * driver, so a driver outside the library (MPI, out-of-core, online EM,
+ * the Python binding) follows exactly the fit's numerics.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "collapse.h"
+
+struct gmix_stats {
+  gmix_model *model;   /* the parameters the rows are scored under      */
+  gmix__engine *eng;   /* sized for the last accumulate (rows per chunk) */
+  double *buf;         /* layout.size doubles: the statistics           */
+  double *shift;       /* K x d: centres the statistics are taken around */
+  double *delta;       /* K x d: M-step work space                       */
+  gmix__stats_layout layout;
+};
+
+/* An engine for passes over n rows, prepared under s->model. */
+static gmix_status engine_for(gmix_stats *s, size_t n) {
+  gmix_model *m = s->model;
+  size_t block, chunk;
+  gmix__default_sizes(m->ops, m->k, m->d, n, &block, &chunk);
+  if (s->eng && s->eng->block == block && s->eng->chunk == chunk)
+    return GMIX_OK;
+  gmix__engine *e = NULL;
+  gmix_status st = gmix__engine_create(m->ops, m->k, m->d, n, 0, 0, 0, &e);
+  if (st != GMIX_OK)
+    return st;
+  gmix__engine_prepare(e, m);
+  gmix__engine_free(s->eng);
+  s->eng = e;
+  return GMIX_OK;
+}
+
+void gmix_stats_free(gmix_stats *s) {
+  if (!s)
+    return;
+  gmix_model_free(s->model);
+  gmix__engine_free(s->eng);
+  gmix__free(s->buf);
+  gmix__free(s);
+}
+
+gmix_status gmix_stats_create(const gmix_model *m, gmix_stats **out,
+                              gmix_error *err) {
+  if (!m)
+    return gmix__null_argument(err, "model");
+  if (!out)
+    return gmix__null_argument(err, "out");
+  gmix_stats *s = gmix__calloc(1, sizeof *s);
+  gmix_status st = s ? GMIX_OK : GMIX_ENOMEM;
+  if (st == GMIX_OK)
+    st = gmix__model_alloc(m->type, m->k, m->d, &s->model, NULL);
+  if (st == GMIX_OK) {
+    gmix__model_copy_params(s->model, m);
+    st = engine_for(s, 0);
+  }
+  if (st == GMIX_OK) {
+    size_t kd = m->k * m->d, total; /* K d fits: the model holds K x d */
+    int overflow = 0;
+    s->layout = s->eng->layout;
+    total = s->layout.size + 2 * kd;
+    if (total < kd)
+      overflow = 1;
+    s->buf = overflow ? NULL
+                      : gmix__malloc_array(total, sizeof *s->buf, &overflow);
+    if (!s->buf)
+      st = overflow ? GMIX_EOVERFLOW : GMIX_ENOMEM;
+  }
+  if (st != GMIX_OK) {
+    gmix_stats_free(s);
+    return gmix__error(err, st, "cannot allocate statistics of %zu "
+                       "components in %zu dimensions", m->k, m->d);
+  }
+  memset(s->buf, 0, s->layout.size * sizeof *s->buf);
+  s->shift = s->buf + s->layout.size;
+  s->delta = s->shift + m->k * m->d;
+  memcpy(s->shift, s->eng->shift, m->k * m->d * sizeof *s->shift);
+  *out = s;
+  return GMIX_OK;
+}
+
+gmix_status gmix_stats_accumulate(gmix_stats *s, const double *x, size_t n,
+                                  size_t d, const double *w, gmix_error *err) {
+  if (!s)
+    return gmix__null_argument(err, "stats");
+  if (d != s->model->d)
+    return gmix__error(err, GMIX_EDIM,
+                       "data have %zu columns but the model has %zu features",
+                       d, s->model->d);
+  double sum_w;
+  gmix_status st = gmix__check_data(x, n, d, err);
+  if (st != GMIX_OK)
+    return st;
+  if (n == 0)
+    return GMIX_OK;
+  if (w && (st = gmix__check_weights(w, n, &sum_w, err)) != GMIX_OK)
+    return st;
+  if ((st = engine_for(s, n)) != GMIX_OK)
+    return gmix__error(err, st, "cannot allocate the work space of a pass "
+                       "over %zu rows", n);
+  gmix__engine_pass(s->eng, x, n, w, GMIX__PASS_STATS, NULL, NULL, NULL);
+  const double *t = s->eng->total;
+  for (size_t i = 0; i < s->layout.size; i++)
+    s->buf[i] += t[i];
+  return GMIX_OK;
+}
+
+gmix_status gmix_stats_merge(gmix_stats *into, const gmix_stats *from,
+                             gmix_error *err) {
+  if (!into)
+    return gmix__null_argument(err, "into");
+  if (!from)
+    return gmix__null_argument(err, "from");
+  if (!gmix__model_same_params(into->model, from->model))
+    return gmix__error(err, GMIX_EINVAL,
+                       "cannot merge statistics taken under different "
+                       "models (shape or parameters differ)");
+  for (size_t i = 0; i < into->layout.size; i++)
+    into->buf[i] += from->buf[i];
+  return GMIX_OK;
+}
+
+gmix_status gmix_stats_mstep(const gmix_stats *s, const gmix_options *opt,
+                             gmix_model **out, gmix_error *err) {
+  gmix_options defaults, o;
+  if (!s)
+    return gmix__null_argument(err, "stats");
+  if (!out)
+    return gmix__null_argument(err, "out");
+  gmix_options_init(&defaults);
+  gmix_status st = gmix__options_read(opt ? opt : &defaults, &o, err);
+  if (st != GMIX_OK)
+    return st;
+  double total = s->buf[0];
+  if (!(total > 0.0))
+    return gmix__error(err, GMIX_EINVAL,
+                       "the statistics hold no rows of positive weight");
+  const gmix_model *m = s->model;
+  gmix_model *next = NULL;
+  gmix__collapse col;
+  if ((st = gmix__model_alloc(m->type, m->k, m->d, &next, err)) != GMIX_OK)
+    return st;
+  gmix__model_copy_params(next, m);
+  if ((st = gmix__collapse_init(&col, m->k, m->d, &o, 0)) != GMIX_OK) {
+    gmix_model_free(next);
+    return gmix__error(err, st, "cannot allocate the M-step's work space");
+  }
+  /* The statistics object keeps its delta buffer const-correct for the
+   * caller; the M-step writes it as scratch only. */
+  st = gmix__collapse_mstep(&col, next, s->buf, &s->layout, s->shift,
+                            s->delta, total, GMIX__ITER_UNKNOWN, err);
+  if (st == GMIX_OK && col.n_events)
+    st = gmix__model_set_reseeds(next, col.events, col.n_events);
+  gmix__collapse_free(&col);
+  if (st != GMIX_OK) {
+    gmix_model_free(next);
+    return st == GMIX_ENOMEM ? gmix__error(err, st, "out of memory") : st;
+  }
+  *out = next;
+  return GMIX_OK;
+}
+
+double gmix_stats_weight(const gmix_stats *s) {
+  return s ? s->buf[0] : 0.0;
+}
+
+double gmix_stats_log_likelihood(const gmix_stats *s) {
+  return s ? s->buf[1] : NAN;
+}
+
+double *gmix_stats_buffer(gmix_stats *s, size_t *len) {
+  if (len)
+    *len = s ? s->layout.size : 0;
+  return s ? s->buf : NULL;
+}
