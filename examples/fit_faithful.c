@@ -30,11 +30,10 @@ int main(int argc, char **argv) {
     return 3;
   }
 
-  gmix_fit_report rep;
-  gmix_model_report(model, &rep);
+  const gmix_fit_report *rep = gmix_model_report(model);
   printf("%zu rows, %zu features: converged=%d after %zu iterations, "
          "mean log-likelihood %.6f\n",
-         n, d, rep.converged, rep.n_iter, rep.log_likelihood);
+         n, d, rep->converged, rep->n_iter, rep->log_likelihood);
   double w[2], mu[4];
   gmix_model_weights(model, w);
   gmix_model_means(model, mu);

@@ -25,7 +25,7 @@ int main(void) {
   }
   const double origin[2] = {0.0, 0.0};
   double ll = 0.0;
-  gmix_status st = gmix_score(m, origin, 1, 2, NULL, &ll, &err);
+  gmix_status st = gmix_score(m, origin, 1, 2, NULL, 1, &ll, &err);
   gmix_model_free(m);
   if (st != GMIX_OK) {
     fprintf(stderr, "version: %s\n", err.message);
