@@ -113,8 +113,9 @@ gmix_status gmix__check_weights(const double *w, size_t n, double *sum,
                                 gmix_error *err);
 
 /* ---- linear algebra (linalg.c): thin wrappers over CBLAS/LAPACKE */
-/* In place Cholesky a = L L^T of a row-major d x d SPD matrix; the lower
- * triangle receives L and the strict upper triangle is zeroed. Returns 0 or
+/* In place Cholesky a = L L^T of a row-major d x d SPD matrix (lower
+ * triangle read); the lower triangle receives L and the strict upper
+ * triangle is zeroed. Returns 0 or
  * the 1-based order of the leading minor that is not positive definite. */
 int gmix__cholesky_lower(double *a, size_t d);
 /* From the lower Cholesky factor L of Sigma, write U = L^{-T} (upper) with
@@ -129,9 +130,12 @@ int gmix__cholesky_inverse(double *a, size_t d);
 /* P = U U^T of a row-major d x d matrix U. */
 void gmix__gram(const double *u, size_t d, double *p);
 /* Top eigenvector (unit length) and eigenvalue of a symmetric d x d matrix
- * (lower triangle read). `work` holds d*d + d doubles. 0 or nonzero. */
+ * (lower triangle read). `work` holds work_size doubles, at least
+ * gmix__eigen_work(d) (0 on overflow). 0 or nonzero. None of these
+ * linear-algebra calls allocates: a nonzero result is numerical. */
+size_t gmix__eigen_work(size_t d);
 int gmix__top_eigen(const double *a, size_t d, double *vec, double *val,
-                    double *work);
+                    double *work, size_t work_size);
 
 /* ---- random numbers (rng.c): xoshiro256** seeded by splitmix64 */
 typedef struct gmix__rng {

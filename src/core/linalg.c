@@ -2,6 +2,16 @@
  * linalg.c -- thin wrappers over CBLAS and LAPACKE for the small dense
  * problems of one component: Cholesky factors, the precision factor
  * U = L^{-T}, and the principal axis used by the re-seeding policy.
+ *
+ * The library keeps matrices row-major. LAPACKE's row-major entry points
+ * allocate a transposed copy inside the call (and its high-level ones a
+ * work array), and a failure of that allocation would look like a
+ * numerical failure. A row-major matrix is the transpose of the same buffer
+ * read column-major, so these wrappers call the column-major _work
+ * routines on the caller's buffer, transposing in place where the
+ * triangle read matters: nothing is allocated, a nonzero result is always
+ * numerical, and LAPACK runs the same routine on the same numbers as the
+ * row-major entry points did.
  */
 #include <math.h>
 #include <string.h>
@@ -11,11 +21,33 @@
 
 #include "internal.h"
 
+/* a = a^T in place. */
+static void transpose(double *a, size_t d) {
+  for (size_t i = 0; i < d; i++)
+    for (size_t j = i + 1; j < d; j++) {
+      double t = a[i * d + j];
+      a[i * d + j] = a[j * d + i];
+      a[j * d + i] = t;
+    }
+}
+
+/* Copy the lower triangle onto the upper: the matrix then reads the same
+ * column-major, whose lower triangle is the row-major upper one. */
+static void mirror_lower(double *a, size_t d) {
+  for (size_t i = 0; i < d; i++)
+    for (size_t j = i + 1; j < d; j++)
+      a[i * d + j] = a[j * d + i];
+}
+
 int gmix__cholesky_lower(double *a, size_t d) {
+  /* The factor lands in the column-major lower triangle, the row-major
+   * upper one. */
+  mirror_lower(a, d);
   lapack_int info =
-      LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'L', (lapack_int)d, a, (lapack_int)d);
+      LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, 'L', (lapack_int)d, a, (lapack_int)d);
   if (info != 0)
     return info > 0 ? (int)info : -1;
+  transpose(a, d);
   for (size_t i = 0; i < d; i++)
     for (size_t j = i + 1; j < d; j++)
       a[i * d + j] = 0.0;
@@ -40,35 +72,57 @@ int gmix__precision_cholesky(const double *l, size_t d, double *u,
   for (size_t i = 0; i < d; i++)
     for (size_t j = 0; j < d; j++)
       u[i * d + j] = j >= i ? l[j * d + i] : 0.0;
-  lapack_int info = LAPACKE_dtrtri(LAPACK_ROW_MAJOR, 'U', 'N', (lapack_int)d, u,
-                                   (lapack_int)d);
+  transpose(u, d); /* column-major upper = U */
+  lapack_int info = LAPACKE_dtrtri_work(LAPACK_COL_MAJOR, 'U', 'N',
+                                        (lapack_int)d, u, (lapack_int)d);
+  transpose(u, d);
   if (info != 0)
     return 1;
   *log_det = ld;
   return 0;
 }
 
+size_t gmix__eigen_work(size_t d) {
+  double a = 0.0, w = 0.0, opt = 0.0;
+  /* A workspace query reads neither matrix nor eigenvalues. */
+  if (LAPACKE_dsyev_work(LAPACK_COL_MAJOR, 'V', 'L', (lapack_int)d, &a,
+                         (lapack_int)(d ? d : 1), &w, &opt, -1) != 0 ||
+      !(opt >= 1.0))
+    opt = 3.0 * (double)d;
+  size_t lwork = (size_t)opt, n;
+  if (!gmix__mul(d, d + 1, &n) || (n += lwork) < lwork)
+    return 0;
+  return n;
+}
+
 /* The principal axis of a covariance: all eigenpairs through dsyev (d is
  * small and this runs only when a component is re-seeded), keep the top. */
 int gmix__top_eigen(const double *a, size_t d, double *vec, double *val,
-                    double *work) {
+                    double *work, size_t work_size) {
   double *m = work;      /* d*d copy, overwritten by the eigenvectors */
   double *w = m + d * d; /* d eigenvalues, ascending                  */
+  double *lw = w + d;    /* the rest: dsyev's work space              */
   memcpy(m, a, d * d * sizeof *m);
-  lapack_int info = LAPACKE_dsyev(LAPACK_ROW_MAJOR, 'V', 'L', (lapack_int)d, m,
-                                  (lapack_int)d, w);
+  mirror_lower(m, d);
+  lapack_int info =
+      LAPACKE_dsyev_work(LAPACK_COL_MAJOR, 'V', 'L', (lapack_int)d, m,
+                         (lapack_int)d, w, lw,
+                         (lapack_int)(work_size - d * d - d));
   if (info != 0)
     return 1;
+  /* Column j of the column-major result (eigenvector j) is row j here. */
   for (size_t i = 0; i < d; i++)
-    vec[i] = m[i * d + (d - 1)];
+    vec[i] = m[(d - 1) * d + i];
   *val = w[d - 1];
   return 0;
 }
 
 int gmix__cholesky_inverse(double *a, size_t d) {
-  if (LAPACKE_dpotri(LAPACK_ROW_MAJOR, 'L', (lapack_int)d, a, (lapack_int)d) !=
-      0)
+  transpose(a, d); /* column-major lower = L */
+  if (LAPACKE_dpotri_work(LAPACK_COL_MAJOR, 'L', (lapack_int)d, a,
+                          (lapack_int)d) != 0)
     return 1;
+  transpose(a, d);
   for (size_t i = 0; i < d; i++)
     for (size_t j = i + 1; j < d; j++)
       a[i * d + j] = a[j * d + i];

@@ -102,9 +102,10 @@ typedef struct gmix__cov_model {
   void (*precisions)(const gmix_model *m, double *out);
 
   /* Re-seeding. The principal axis v[d] (unit) and its variance of
-   * component s; `work` holds d*d + d doubles. 0 or nonzero. */
+   * component s; `work` holds work_size >= gmix__eigen_work(d) doubles.
+   * 0 or nonzero. */
   int (*axis)(const gmix_model *m, size_t s, double *v, double *lambda,
-              double *work);
+              double *work, size_t work_size);
   /* After the means of c and s moved along v: give s its covariance shrunk
    * by `shrink` along v, and c a copy of it. */
   void (*split)(gmix_model *m, size_t c, size_t s, const double *v,

@@ -78,10 +78,10 @@ static void precisions(const gmix_model *m, double *out) {
 
 /* The feature of largest variance. */
 static int axis(const gmix_model *m, size_t s, double *v, double *lambda,
-                double *work) {
+                double *work, size_t work_size) {
   size_t d = m->d, jmax = 0;
   const double *var = m->cov + s * d;
-  (void)work;
+  (void)work, (void)work_size;
   for (size_t j = 1; j < d; j++)
     if (var[j] > var[jmax])
       jmax = j;

@@ -81,8 +81,9 @@ static void precisions(const gmix_model *m, double *out) {
 }
 
 static int axis(const gmix_model *m, size_t s, double *v, double *lambda,
-                double *work) {
-  return gmix__top_eigen(m->cov + s * m->d * m->d, m->d, v, lambda, work);
+                double *work, size_t work_size) {
+  return gmix__top_eigen(m->cov + s * m->d * m->d, m->d, v, lambda, work,
+                         work_size);
 }
 
 static void split(gmix_model *m, size_t c, size_t s, const double *v,

@@ -72,8 +72,8 @@ static void precisions(const gmix_model *m, double *out) {
 
 /* Every direction is principal: take the first feature. */
 static int axis(const gmix_model *m, size_t s, double *v, double *lambda,
-                double *work) {
-  (void)work;
+                double *work, size_t work_size) {
+  (void)work, (void)work_size;
   v[0] = 1.0;
   *lambda = m->cov[s];
   return 0;

@@ -100,9 +100,10 @@ static void precisions(const gmix_model *m, double *out) {
 }
 
 static int axis(const gmix_model *m, size_t s, double *v, double *lambda,
-                double *work) {
+                double *work, size_t work_size) {
   (void)s;
-  return gmix__top_eigen(m->cov, m->d, v, lambda, work);
+  return gmix__top_eigen(m->cov, m->d, v, lambda, work,
+                         work_size);
 }
 
 /* The covariance is shared: a split moves only the means. */

@@ -27,7 +27,10 @@ gmix_status gmix__collapse_init(gmix__collapse *c, size_t k, size_t d,
   c->reg_covar = opt->reg_covar;
   c->min_weight = opt->min_weight;
   c->init = init;
-  if (!gmix__mul(d, d + 2, &eig))
+  /* The eigen solver's work space, then the axis v. */
+  c->eig_size = gmix__eigen_work(d);
+  eig = c->eig_size + d;
+  if (c->eig_size == 0 || eig < d)
     return GMIX_EOVERFLOW;
   c->eig = gmix__malloc_array(eig, sizeof *c->eig, &overflow);
   c->bad = gmix__calloc(k, 1);
@@ -71,9 +74,9 @@ static gmix_status split(gmix__collapse *cp, gmix_model *m, size_t c,
                          size_t s) {
   const gmix__cov_model *ops = m->ops;
   size_t d = m->d;
-  double *v = cp->eig + d * d + d, lambda = 0.0;
+  double *v = cp->eig + cp->eig_size, lambda = 0.0;
   memset(v, 0, d * sizeof *v);
-  if (ops->axis(m, s, v, &lambda, cp->eig) != 0)
+  if (ops->axis(m, s, v, &lambda, cp->eig, cp->eig_size) != 0)
     return GMIX_ENOTPD;
   const double two_over_pi = 2.0 / 3.14159265358979323846;
   double step = sqrt(two_over_pi * lambda);

@@ -16,7 +16,9 @@
 
 typedef struct gmix__collapse {
   size_t k, d;
-  double *eig;               /* principal-axis work space                */
+  double *eig;               /* principal-axis work space, eig_size
+                                doubles, then the axis (d)               */
+  size_t eig_size;
   unsigned char *bad;        /* K flags of the last M-step               */
   size_t *count;             /* K: re-seeds of each component so far     */
   unsigned char *exempt;     /* K: 1 once count reached the per-component
