@@ -416,7 +416,7 @@ static void fail_fit(gmix_status st, const gmix_error *err) {
 static int cmd_em(const char *dir, const char *type_name, size_t iters,
                   size_t threads, size_t repeats) {
   gmix_covariance_type type;
-  if (gmix_covariance_type_parse(type_name, &type) != GMIX_OK)
+  if (gmix_covariance_type_parse(type_name, &type, NULL) != GMIX_OK)
     die("unknown covariance type");
   data_set s = load_x(dir);
   size_t shape[3], ndim;

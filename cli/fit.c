@@ -220,7 +220,7 @@ static int parse_args(int argc, char **argv, fit_args *a) {
       a->output = optarg;
       break;
     case 'c':
-      if (gmix_covariance_type_parse(optarg, &a->opt.covariance_type) !=
+      if (gmix_covariance_type_parse(optarg, &a->opt.covariance_type, NULL) !=
           GMIX_OK)
         return cli_usage(cmd,
                          "--covariance must be full, tied, diag or spherical, "
@@ -232,7 +232,7 @@ static int parse_args(int argc, char **argv, fit_args *a) {
       a->verbose = 1;
       break;
     case OPT_INIT:
-      if (gmix_init_method_parse(optarg, &a->opt.init) != GMIX_OK)
+      if (gmix_init_method_parse(optarg, &a->opt.init, NULL) != GMIX_OK)
         return cli_usage(cmd,
                          "--init must be kmeans, k-means++, random or "
                          "random-from-data, not '%s'",
@@ -334,7 +334,7 @@ static void name_features(gmix_model *m, const gmix_table *t,
       names[j] = gmix_model_feature_name(start, j);
     all = names[j] != NULL;
   }
-  if (all && gmix_model_set_feature_names(m, names) != GMIX_OK)
+  if (all && gmix_model_set_feature_names(m, names, NULL) != GMIX_OK)
     cli_warn("could not store the feature names in the model");
   free(names);
 }

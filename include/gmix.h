@@ -125,9 +125,11 @@ typedef enum gmix_covariance_type {
 /* Name of a covariance type ("full", "tied", "diag", "spherical"); NULL for
  * an invalid value. */
 GMIX_API const char *gmix_covariance_type_name(gmix_covariance_type type);
-/* Parse a covariance type name (exact, lower case). GMIX_EINVAL if unknown. */
+/* Parse a covariance type name (exact, lower case). GMIX_EINVAL if unknown
+ * (the message lists the known names). */
 GMIX_API gmix_status gmix_covariance_type_parse(const char *name,
-                                                gmix_covariance_type *out);
+                                                gmix_covariance_type *out,
+                                                gmix_error *err);
 
 /* How initial responsibilities are chosen (scikit-learn's init_params). */
 typedef enum gmix_init_method {
@@ -142,7 +144,8 @@ GMIX_API const char *gmix_init_method_name(gmix_init_method method);
 /* Parse an init name; also accepts "random-from-data". GMIX_EINVAL if
  * unknown. */
 GMIX_API gmix_status gmix_init_method_parse(const char *name,
-                                            gmix_init_method *out);
+                                            gmix_init_method *out,
+                                            gmix_error *err);
 
 typedef struct gmix_model gmix_model;
 
@@ -451,8 +454,10 @@ GMIX_API gmix_status gmix_model_create_from_precisions(
     const double *means, const double *precisions, gmix_model **out,
     gmix_error *err);
 
-/* A deep copy of `m` (report and feature names included). */
-GMIX_API gmix_status gmix_model_copy(const gmix_model *m, gmix_model **out);
+/* A deep copy of `m` (report, re-seed events and feature names included).
+ * GMIX_OK, GMIX_EINVAL, GMIX_ENOMEM. */
+GMIX_API gmix_status gmix_model_copy(const gmix_model *m, gmix_model **out,
+                                     gmix_error *err);
 
 GMIX_API void gmix_model_free(gmix_model *m);
 
@@ -480,7 +485,8 @@ GMIX_API void gmix_model_precisions_cholesky(const gmix_model *m, double *out);
 /* Feature names: `names` holds d NUL-terminated strings (copied), or NULL
  * to clear them. GMIX_OK, GMIX_EINVAL, GMIX_ENOMEM. */
 GMIX_API gmix_status gmix_model_set_feature_names(gmix_model *m,
-                                                  const char *const *names);
+                                                  const char *const *names,
+                                                  gmix_error *err);
 /* The name of feature j, or NULL when the model has none or j >= d. The
  * pointer is valid until the names change or the model is freed. */
 GMIX_API const char *gmix_model_feature_name(const gmix_model *m, size_t j);

@@ -47,12 +47,15 @@ const char *gmix_init_method_name(gmix_init_method method) {
   return NULL;
 }
 
-gmix_status gmix_init_method_parse(const char *name, gmix_init_method *out) {
+gmix_status gmix_init_method_parse(const char *name, gmix_init_method *out,
+                                   gmix_error *err) {
   static const gmix_init_method all[] = {GMIX_INIT_KMEANS, GMIX_INIT_KMEANSPP,
                                          GMIX_INIT_RANDOM,
                                          GMIX_INIT_RANDOM_FROM_DATA};
-  if (!name || !out)
-    return GMIX_EINVAL;
+  if (!name)
+    return gmix__null_argument(err, "name");
+  if (!out)
+    return gmix__null_argument(err, "out");
   if (strcmp(name, "random-from-data") == 0) {
     *out = GMIX_INIT_RANDOM_FROM_DATA;
     return GMIX_OK;
@@ -63,7 +66,10 @@ gmix_status gmix_init_method_parse(const char *name, gmix_init_method *out) {
       return GMIX_OK;
     }
   }
-  return GMIX_EINVAL;
+  return gmix__error(err, GMIX_EINVAL,
+                     "unknown init method '%s' (kmeans, k-means++, random, "
+                     "random_from_data)",
+                     name);
 }
 
 gmix_status gmix__null_argument(gmix_error *err, const char *name) {

@@ -2,6 +2,7 @@
  * registry.c -- the table of covariance models. Adding a model is one file
  * in this folder and one line here.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "cov.h"
@@ -33,15 +34,25 @@ const char *gmix_covariance_type_name(gmix_covariance_type type) {
 }
 
 gmix_status gmix_covariance_type_parse(const char *name,
-                                       gmix_covariance_type *out) {
-  if (!name || !out)
-    return GMIX_EINVAL;
+                                       gmix_covariance_type *out,
+                                       gmix_error *err) {
+  if (!name)
+    return gmix__null_argument(err, "name");
+  if (!out)
+    return gmix__null_argument(err, "out");
   for (size_t i = 0; i < N_MODELS; i++)
     if (strcmp(name, models[i]->name) == 0) {
       *out = models[i]->type;
       return GMIX_OK;
     }
-  return GMIX_EINVAL;
+  char known[256] = "";
+  for (size_t i = 0; i < N_MODELS; i++) {
+    size_t used = strlen(known);
+    snprintf(known + used, sizeof known - used, "%s%s", i ? ", " : "",
+             models[i]->name);
+  }
+  return gmix__error(err, GMIX_EINVAL, "unknown covariance type '%s' (%s)",
+                     name, known);
 }
 
 size_t gmix_covariance_size(gmix_covariance_type type, size_t k, size_t d) {

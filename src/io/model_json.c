@@ -584,7 +584,7 @@ static gmix_status read_names(const source *src, const cJSON *root, size_t d,
     }
     names[j] = c->valuestring;
   }
-  gmix_status status = gmix_model_set_feature_names(m, names);
+  gmix_status status = gmix_model_set_feature_names(m, names, NULL);
   gmix__free(names);
   if (status != GMIX_OK)
     return fail(src, status, "cannot set feature names: %s",
@@ -691,7 +691,7 @@ static gmix_status build_model(const source *src, const cJSON *root,
   if (!ct)
     return fail(src, GMIX_EFORMAT, "missing 'covariance_type'");
   if (!cJSON_IsString(ct) ||
-      gmix_covariance_type_parse(ct->valuestring, &type) != GMIX_OK)
+      gmix_covariance_type_parse(ct->valuestring, &type, NULL) != GMIX_OK)
     return fail(src, GMIX_EFORMAT,
                 "'covariance_type' must be \"full\", \"tied\", \"diag\" or "
                 "\"spherical\" (got %s%.64s%s)",

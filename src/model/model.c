@@ -242,34 +242,24 @@ gmix_model_create_from_precisions(gmix_covariance_type type, size_t k, size_t d,
   return GMIX_OK;
 }
 
-gmix_status gmix_model_copy(const gmix_model *m, gmix_model **out) {
-  if (!m || !out)
-    return GMIX_EINVAL;
+gmix_status gmix_model_copy(const gmix_model *m, gmix_model **out,
+                            gmix_error *err) {
+  if (!m)
+    return gmix__null_argument(err, "model");
+  if (!out)
+    return gmix__null_argument(err, "out");
   gmix_model *c = NULL;
-  gmix_status st = gmix__model_alloc(m->type, m->k, m->d, &c, NULL);
+  gmix_status st = gmix__model_alloc(m->type, m->k, m->d, &c, err);
   if (st != GMIX_OK)
     return st;
   gmix__model_copy_params(c, m);
-  if (m->names && gmix_model_set_feature_names(
-                      c, (const char *const *)m->names) != GMIX_OK) {
+  if ((m->names && gmix_model_set_feature_names(
+                       c, (const char *const *)m->names, NULL) != GMIX_OK) ||
+      (m->report.has_fit && gmix__model_set_report(c, &m->report, m->history,
+                                                   m->n_history) != GMIX_OK) ||
+      gmix__model_set_reseeds(c, m->reseeds, m->n_reseeds) != GMIX_OK) {
     gmix_model_free(c);
-    return GMIX_ENOMEM;
-  }
-  if (m->report.has_fit) {
-    if (gmix__model_set_report(c, &m->report, m->history, m->n_history) !=
-        GMIX_OK) {
-      gmix_model_free(c);
-      return GMIX_ENOMEM;
-    }
-    if (m->n_reseeds) {
-      c->reseeds = gmix__malloc(m->n_reseeds * sizeof *c->reseeds);
-      if (!c->reseeds) {
-        gmix_model_free(c);
-        return GMIX_ENOMEM;
-      }
-      memcpy(c->reseeds, m->reseeds, m->n_reseeds * sizeof *c->reseeds);
-      c->n_reseeds = m->n_reseeds;
-    }
+    return gmix__error(err, GMIX_ENOMEM, "out of memory copying a model");
   }
   *out = c;
   return GMIX_OK;
@@ -325,20 +315,24 @@ void gmix_model_precisions(const gmix_model *m, double *out) {
 }
 
 gmix_status gmix_model_set_feature_names(gmix_model *m,
-                                         const char *const *names) {
+                                         const char *const *names,
+                                         gmix_error *err) {
   if (!m)
-    return GMIX_EINVAL;
+    return gmix__null_argument(err, "model");
   char **copy = NULL;
   if (names) {
     copy = gmix__calloc(m->d, sizeof *copy);
     if (!copy)
-      return GMIX_ENOMEM;
+      return gmix__error(err, GMIX_ENOMEM, "out of memory");
     for (size_t j = 0; j < m->d; j++) {
       if (!names[j] || !(copy[j] = gmix__strdup(names[j]))) {
         for (size_t i = 0; i < j; i++)
           gmix__free(copy[i]);
         gmix__free(copy);
-        return names[j] ? GMIX_ENOMEM : GMIX_EINVAL;
+        if (names[j])
+          return gmix__error(err, GMIX_ENOMEM, "out of memory");
+        return gmix__error(err, GMIX_EINVAL, "feature name %zu is NULL",
+                           j + 1);
       }
     }
   }

@@ -73,7 +73,7 @@ static gmix_model *make_model(gmix_covariance_type type, int named) {
                    GMIX_OK);
   if (named) {
     const char *names[D] = {"eruptions", "wait \"time\"\\s", "caf\xc3\xa9\t1"};
-    assert_int_equal(gmix_model_set_feature_names(m, names), GMIX_OK);
+    assert_int_equal(gmix_model_set_feature_names(m, names, NULL), GMIX_OK);
   }
   return m;
 }

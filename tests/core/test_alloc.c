@@ -189,7 +189,7 @@ static gmix_status call_create(const void *ctx, gmix_model **out,
 
 static gmix_status call_copy(const void *ctx, gmix_model **out,
                              gmix_error *err) {
-  gmix_status st = gmix_model_copy(ctx, out);
+  gmix_status st = gmix_model_copy(ctx, out, NULL);
   if (err && st != GMIX_OK) { /* gmix_model_copy has no error report */
     err->status = st;
     strcpy(err->message, "(copy)");
@@ -223,7 +223,7 @@ static void test_create_and_copy(void **state) {
     gmix_error err;
     TU_OK(gmix_fit(data, N, D, NULL, &o, &fitted, &err), &err);
     const char *names[D] = {"alpha", "beta", "gamma"};
-    TU_OK(gmix_model_set_feature_names(fitted, names), NULL);
+    TU_OK(gmix_model_set_feature_names(fitted, names, NULL), NULL);
     size_t failures = 0;
     cp = nomem_loop("copy", call_copy, fitted, &failures);
     TU_TRUE(failures >= 1, "copy made no allocation");
@@ -234,7 +234,7 @@ static void test_create_and_copy(void **state) {
     const char *other[D] = {"x", "y", "z"};
     for (size_t n = 1; n < MAX_ALLOCS; n++) {
       gmix__fault_inject(n);
-      gmix_status st = gmix_model_set_feature_names(fitted, other);
+      gmix_status st = gmix_model_set_feature_names(fitted, other, NULL);
       gmix__fault_inject(0);
       if (st == GMIX_OK)
         break;

@@ -168,11 +168,11 @@ static void test_einval_model(void **state) {
   TU_STATUS(gmix_sample(NULL, 5, 1, out, lab, &err), GMIX_EINVAL, &err);
   TU_STATUS(gmix_bic(ok, data, N, D, NULL, 0, NULL, &err), GMIX_EINVAL, &err);
   TU_STATUS(gmix_aic(NULL, data, N, D, NULL, 0, out, &err), GMIX_EINVAL, &err);
-  TU_STATUS(gmix_model_copy(NULL, &m), GMIX_EINVAL, NULL);
-  TU_STATUS(gmix_model_copy(ok, NULL), GMIX_EINVAL, NULL);
-  TU_STATUS(gmix_model_set_feature_names(NULL, NULL), GMIX_EINVAL, NULL);
+  TU_STATUS(gmix_model_copy(NULL, &m, NULL), GMIX_EINVAL, NULL);
+  TU_STATUS(gmix_model_copy(ok, NULL, NULL), GMIX_EINVAL, NULL);
+  TU_STATUS(gmix_model_set_feature_names(NULL, NULL, NULL), GMIX_EINVAL, NULL);
   const char *bad_names[D] = {"a", NULL, "c"};
-  TU_STATUS(gmix_model_set_feature_names(ok, bad_names), GMIX_EINVAL, NULL);
+  TU_STATUS(gmix_model_set_feature_names(ok, bad_names, NULL), GMIX_EINVAL, NULL);
   gmix_model_free(ok);
 }
 

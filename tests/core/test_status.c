@@ -47,16 +47,16 @@ static void test_names(void **state) {
   for (int t = 0; t < TU_NTYPES; t++) {
     gmix_covariance_type back = (gmix_covariance_type)99;
     assert_string_equal(gmix_covariance_type_name(tu_types[t]), cov[t]);
-    TU_OK(gmix_covariance_type_parse(cov[t], &back), NULL);
+    TU_OK(gmix_covariance_type_parse(cov[t], &back, NULL), NULL);
     assert_int_equal(back, tu_types[t]);
   }
   assert_null(gmix_covariance_type_name((gmix_covariance_type)4));
   assert_null(gmix_covariance_type_name((gmix_covariance_type)-1));
   gmix_covariance_type ct;
-  TU_STATUS(gmix_covariance_type_parse("FULL", &ct), GMIX_EINVAL, NULL);
-  TU_STATUS(gmix_covariance_type_parse("", &ct), GMIX_EINVAL, NULL);
-  TU_STATUS(gmix_covariance_type_parse(NULL, &ct), GMIX_EINVAL, NULL);
-  TU_STATUS(gmix_covariance_type_parse("full", NULL), GMIX_EINVAL, NULL);
+  TU_STATUS(gmix_covariance_type_parse("FULL", &ct, NULL), GMIX_EINVAL, NULL);
+  TU_STATUS(gmix_covariance_type_parse("", &ct, NULL), GMIX_EINVAL, NULL);
+  TU_STATUS(gmix_covariance_type_parse(NULL, &ct, NULL), GMIX_EINVAL, NULL);
+  TU_STATUS(gmix_covariance_type_parse("full", NULL, NULL), GMIX_EINVAL, NULL);
 
   const char *init[] = {"kmeans", "k-means++", "random", "random_from_data"};
   const gmix_init_method im[] = {GMIX_INIT_KMEANS, GMIX_INIT_KMEANSPP,
@@ -64,15 +64,15 @@ static void test_names(void **state) {
   for (int i = 0; i < 4; i++) {
     gmix_init_method back = (gmix_init_method)99;
     assert_string_equal(gmix_init_method_name(im[i]), init[i]);
-    TU_OK(gmix_init_method_parse(init[i], &back), NULL);
+    TU_OK(gmix_init_method_parse(init[i], &back, NULL), NULL);
     assert_int_equal(back, im[i]);
   }
   gmix_init_method back;
-  TU_OK(gmix_init_method_parse("random-from-data", &back), NULL);
+  TU_OK(gmix_init_method_parse("random-from-data", &back, NULL), NULL);
   assert_int_equal(back, GMIX_INIT_RANDOM_FROM_DATA);
   assert_null(gmix_init_method_name((gmix_init_method)4));
-  TU_STATUS(gmix_init_method_parse("kmeans ", &back), GMIX_EINVAL, NULL);
-  TU_STATUS(gmix_init_method_parse(NULL, &back), GMIX_EINVAL, NULL);
+  TU_STATUS(gmix_init_method_parse("kmeans ", &back, NULL), GMIX_EINVAL, NULL);
+  TU_STATUS(gmix_init_method_parse(NULL, &back, NULL), GMIX_EINVAL, NULL);
 }
 
 static void test_version(void **state) {

@@ -48,7 +48,7 @@ static void test_names_and_shapes(void **state) {
     gmix_covariance_type type = tu_types[t], back;
     const char *name = gmix_covariance_type_name(type);
     assert_non_null(name);
-    TU_OK(gmix_covariance_type_parse(name, &back), NULL);
+    TU_OK(gmix_covariance_type_parse(name, &back, NULL), NULL);
     assert_int_equal(back, type);
     size_t dims[3] = {0, 0, 0}, prod = 1;
     int per_component = -1;

@@ -226,8 +226,8 @@ static void test_copy(void **state) {
     gmix_error err;
     TU_OK(gmix_fit(x, N, D, NULL, &o, &m, &err), &err);
     const char *names[D] = {"a", "bb", "ccc", "dddd"};
-    TU_OK(gmix_model_set_feature_names(m, names), NULL);
-    TU_OK(gmix_model_copy(m, &c), NULL);
+    TU_OK(gmix_model_set_feature_names(m, names, NULL), NULL);
+    TU_OK(gmix_model_copy(m, &c, NULL), NULL);
     TU_TRUE(c != m, "copy is the same object");
 
     double a[K * D * D], b[K * D * D];
@@ -278,11 +278,11 @@ static void test_feature_names(void **state) {
   gmix_model *m = random_model(GMIX_COV_SPHERICAL, 3, w, mu, cov);
   char buf[D][8] = {"w", "x", "y", "z"};
   const char *names[D] = {buf[0], buf[1], buf[2], buf[3]};
-  TU_OK(gmix_model_set_feature_names(m, names), NULL);
+  TU_OK(gmix_model_set_feature_names(m, names, NULL), NULL);
   strcpy(buf[1], "changed"); /* the names were copied */
   assert_string_equal(gmix_model_feature_name(m, 1), "x");
   assert_null(gmix_model_feature_name(m, D));
-  TU_OK(gmix_model_set_feature_names(m, NULL), NULL);
+  TU_OK(gmix_model_set_feature_names(m, NULL, NULL), NULL);
   assert_null(gmix_model_feature_name(m, 0));
   gmix_model_free(m);
 }

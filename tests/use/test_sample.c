@@ -125,7 +125,7 @@ static void test_determinism(void **state) {
             tn);
     /* A copy samples the same; another seed differs. */
     gmix_model *c = NULL;
-    TU_OK(gmix_model_copy(m, &c), NULL);
+    TU_OK(gmix_model_copy(m, &c, NULL), NULL);
     TU_OK(gmix_sample(c, M, 99, b, lb, &err), &err);
     TU_TRUE(memcmp(a, b, M * D * sizeof *a) == 0,
             "%s: copy samples other "
