@@ -13,15 +13,12 @@
  */
 #include <cjson/cJSON.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "internal.h"
+#include "io_internal.h"
 
 #define MODEL_FORMAT_NAME "gmix-model"
 #define MODEL_FORMAT_VERSION 1
@@ -29,10 +26,6 @@
 /* Integers in a model file are read as doubles by cJSON; above 2^53 they are
  * no longer exact, so larger counts are refused rather than rounded. */
 #define MAX_EXACT_INTEGER 9007199254740992.0
-
-/* How many temporary names gmix_model_save tries before giving up (another
- * writer holding each of them at once is the only reason to move on). */
-#define TEMP_NAME_ATTEMPTS 100
 
 /* ------------------------------------------------------------------------
  * Writing
@@ -292,65 +285,6 @@ done:
   return status;
 }
 
-/* Write all of buf to fd, retrying short writes and interruptions. */
-static int write_all(int fd, const char *buf, size_t len) {
-  while (len > 0) {
-    ssize_t n = write(fd, buf, len);
-    if (n < 0) {
-      if (errno == EINTR)
-        continue;
-      return -1;
-    }
-    buf += n;
-    len -= (size_t)n;
-  }
-  return 0;
-}
-
-/* Write `text` to `path` so that `path` holds either its old content or
- * all of the new one, never a part: the text goes to a new file in the
- * same folder (rename is atomic only within one file system), is flushed
- * to disk, and is then renamed over the target. The temporary name is
- * created with O_EXCL so two writers never share one; it is made from the
- * process id and an attempt number rather than mkstemp so that the file
- * gets the usual permissions (0666 minus umask) instead of 0600. */
-static gmix_status write_atomic(const char *path, const char *text,
-                                gmix_error *err) {
-  size_t plen = strlen(path);
-  size_t cap = plen + 64;
-  char *tmp = gmix__malloc(cap);
-  if (!tmp)
-    return gmix__error(err, GMIX_ENOMEM, "out of memory saving '%s'", path);
-  int fd = -1;
-  for (int attempt = 0; attempt < TEMP_NAME_ATTEMPTS; attempt++) {
-    snprintf(tmp, cap, "%s.tmp-%ld-%d", path, (long)getpid(), attempt);
-    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    if (fd >= 0 || errno != EEXIST)
-      break;
-  }
-  if (fd < 0) {
-    int e = errno;
-    gmix__free(tmp);
-    return gmix__error(err, GMIX_EIO, "cannot write model file '%s': %s", path,
-                       strerror(e));
-  }
-  int e = 0;
-  if (write_all(fd, text, strlen(text)) != 0 || fsync(fd) != 0)
-    e = errno;
-  if (close(fd) != 0 && e == 0)
-    e = errno;
-  if (e == 0 && rename(tmp, path) != 0)
-    e = errno;
-  if (e != 0) {
-    unlink(tmp);
-    gmix__free(tmp);
-    return gmix__error(err, GMIX_EIO, "cannot write model file '%s': %s", path,
-                       strerror(e));
-  }
-  gmix__free(tmp);
-  return GMIX_OK;
-}
-
 gmix_status gmix_model_save(const gmix_model *m, const char *path,
                             gmix_error *err) {
   if (!m || !path || !*path)
@@ -360,7 +294,7 @@ gmix_status gmix_model_save(const gmix_model *m, const char *path,
   gmix_status status = gmix_model_to_json(m, &text, err);
   if (status != GMIX_OK)
     return status;
-  status = write_atomic(path, text, err);
+  status = gmix__atomic_write_buffer(path, text, strlen(text), err);
   gmix__free(text);
   return status;
 }
