@@ -768,9 +768,12 @@ gmix_status gmix_model_from_json(const char *json, gmix_model **out,
 /* Read a whole file into a NUL-terminated buffer. */
 static gmix_status read_file(const source *src, const char *path, char **text,
                              size_t *len) {
+  char why[GMIX__ERRNO_TEXT_SIZE];
   FILE *f = fopen(path, "rb");
-  if (!f)
-    return fail(src, GMIX_EIO, "cannot open model file: %s", strerror(errno));
+  if (!f) {
+    gmix__errno_text(errno, why, sizeof why);
+    return fail(src, GMIX_EIO, "cannot open model file: %s", why);
+  }
   size_t cap = 4096, n = 0;
   char *buf = gmix__malloc(cap);
   if (!buf) {
@@ -803,7 +806,8 @@ static gmix_status read_file(const source *src, const char *path, char **text,
   fclose(f);
   if (bad) {
     gmix__free(buf);
-    return fail(src, GMIX_EIO, "cannot read model file: %s", strerror(e));
+    gmix__errno_text(e, why, sizeof why);
+    return fail(src, GMIX_EIO, "cannot read model file: %s", why);
   }
   buf[n] = '\0';
   *text = buf;

@@ -268,7 +268,7 @@ static double load_item(const unsigned char *p, size_t size, int swap) {
 static gmix_status read_data(int fd, const char *file, double *out, size_t n,
                              size_t d, size_t size, int swap, int fortran,
                              size_t total, gmix_error *err) {
-  char why[128];
+  char why[GMIX__ERRNO_TEXT_SIZE];
   if (size == 8 && !swap && (!fortran || n == 1 || d == 1)) {
     ssize_t got = read_full(fd, out, total * 8);
     if (got < 0) {
@@ -444,7 +444,7 @@ gmix_status gmix__npy_read(int fd, const char *file,
                            const gmix_read_options *opt, gmix_table *t,
                            gmix_error *err) {
   unsigned char pre[12];
-  char why[128];
+  char why[GMIX__ERRNO_TEXT_SIZE];
   ssize_t got = read_full(fd, pre, 8);
   if (got < 0) {
     gmix__errno_text(errno, why, sizeof why);
