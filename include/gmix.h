@@ -442,15 +442,21 @@ GMIX_API gmix_status gmix_model_save(const gmix_model *m, const char *path,
                                      gmix_error *err);
 
 /* The JSON text of `m`, NUL-terminated, allocated with malloc: release it
- * with gmix_free(). */
+ * with gmix_free(). The "fit" object holds the report, the lower-bound
+ * history and the re-seed events; the events are left out when the model
+ * holds fewer than its report counts (a report attached with
+ * gmix_model_set_report). */
 GMIX_API gmix_status gmix_model_to_json(const gmix_model *m, char **out,
                                         gmix_error *err);
 
 /* Read a model file. Every field is validated (shapes, finite numbers,
- * weights summing to one, positive definite covariances); unknown keys are
- * ignored; a wrong format name or a newer version is refused. GMIX_OK,
- * GMIX_EINVAL, GMIX_EIO, GMIX_EFORMAT (what is wrong named), GMIX_ENOTPD,
- * GMIX_ENOMEM. */
+ * weights summing to one, positive definite covariances, re-seed events
+ * naming existing components and a known reason); unknown keys are
+ * ignored; a wrong format name or a newer version is refused. The fit
+ * report, its history and its re-seed events (gmix_model_reseeds) are
+ * restored when the file has them; a file without the "reseeds" list
+ * gives the count alone. GMIX_OK, GMIX_EINVAL, GMIX_EIO, GMIX_EFORMAT
+ * (what is wrong named), GMIX_ENOTPD, GMIX_ENOMEM. */
 GMIX_API gmix_status gmix_model_load(const char *path, gmix_model **out,
                                      gmix_error *err);
 /* As gmix_model_load, from a NUL-terminated JSON string. */
