@@ -541,23 +541,34 @@ GMIX_API gmix_status gmix_aic(const gmix_model *m, const double *x, size_t n,
  * Model files (JSON, the format of DESIGN.md)
  * ---------------------------------------------------------------------- */
 
-/* Write `m` to `path` atomically (a temporary file in the same folder, then
- * rename): on failure the previous file, if any, is left intact. Doubles
- * are written with 17 significant digits so a load gives identical values.
- * GMIX_OK, GMIX_EINVAL, GMIX_EIO (path and reason named), GMIX_ENOMEM. */
+/* Write `m` to `path` atomically: the text goes to a temporary file in the
+ * same folder, which is flushed to disk and renamed over `path`, and the
+ * folder is flushed too. On failure the previous file, if any, is left
+ * intact and no temporary file remains. A file that is replaced keeps its
+ * mode; a new one gets 0666 minus the process umask. Doubles are written
+ * with 17 significant digits so a load gives identical values. GMIX_OK,
+ * GMIX_EINVAL, GMIX_EIO (path, failing step and system reason named),
+ * GMIX_ENOMEM. Thread-safe; two saves to one path at once leave one of
+ * the two files whole. */
 GMIX_API gmix_status gmix_model_save(const gmix_model *m, const char *path,
                                      gmix_error *err);
 
 /* The JSON text of `m`, NUL-terminated, allocated with malloc: release it
- * with gmix_free(). */
+ * with gmix_free(). The "fit" object holds the report, the lower-bound
+ * history and the re-seed events; the events are left out when the model
+ * holds fewer than its report counts (a model loaded from a file that
+ * kept only the count). */
 GMIX_API gmix_status gmix_model_to_json(const gmix_model *m, char **out,
                                         gmix_error *err);
 
 /* Read a model file. Every field is validated (shapes, finite numbers,
- * weights summing to one, positive definite covariances); unknown keys are
- * ignored; a wrong format name or a newer version is refused. GMIX_OK,
- * GMIX_EINVAL, GMIX_EIO, GMIX_EFORMAT (what is wrong named), GMIX_ENOTPD,
- * GMIX_ENOMEM. */
+ * weights summing to one, positive definite covariances, re-seed events
+ * naming existing components and a known reason); unknown keys are
+ * ignored; a wrong format name or a newer version is refused. The fit
+ * report, its history and its re-seed events (gmix_model_reseed) are
+ * restored when the file has them; a file without the "reseeds" list
+ * gives the count alone. GMIX_OK, GMIX_EINVAL, GMIX_EIO, GMIX_EFORMAT
+ * (what is wrong named), GMIX_ENOTPD, GMIX_ENOMEM. */
 GMIX_API gmix_status gmix_model_load(const char *path, gmix_model **out,
                                      gmix_error *err);
 /* As gmix_model_load, from a NUL-terminated JSON string. */
@@ -619,8 +630,10 @@ GMIX_API size_t gmix_table_dropped_rows(const gmix_table *t);
 GMIX_API int gmix_table_is_mapped(const gmix_table *t);
 GMIX_API void gmix_table_free(gmix_table *t);
 
-/* Write x[n][d] as a little-endian float64 C-order .npy file, atomically.
- * GMIX_OK, GMIX_EINVAL, GMIX_EIO, GMIX_ENOMEM. */
+/* Write x[n][d] (read-only, not retained) as a little-endian float64
+ * C-order .npy file, atomically and with the file mode of gmix_model_save.
+ * GMIX_OK, GMIX_EINVAL, GMIX_EIO (path, step and reason named),
+ * GMIX_ENOMEM. */
 GMIX_API gmix_status gmix_npy_write(const char *path, const double *x, size_t n,
                                     size_t d, gmix_error *err);
 

@@ -630,7 +630,7 @@ static gmix_status read_lines(reader *r, int fd) {
   for (;;) {
     ssize_t got = read(fd, buf + len, cap - len);
     if (got < 0) {
-      char why[128];
+      char why[GMIX__ERRNO_TEXT_SIZE];
       if (errno == EINTR)
         continue;
       gmix__errno_text(errno, why, sizeof why);

@@ -1,6 +1,7 @@
 /*
- * io_internal.h -- the gmix_table object shared by the data-file readers
- * (table.c, io_csv.c, io_npy.c). Not part of the public API.
+ * io_internal.h -- what the files of src/io share: the gmix_table object
+ * of the data-file readers (table.c, csv.c, npy.c), message helpers and
+ * the atomic file writer (atomic_write.c). Not part of the public API.
  */
 #ifndef GMIX_IO_INTERNAL_H
 #define GMIX_IO_INTERNAL_H
@@ -71,9 +72,39 @@ gmix_status gmix__npy_read(int fd, const char *file,
  * the tests. */
 int gmix__parse_double(char *s, char *e, double *out);
 
+/* Bytes of a buffer that holds any system error message for the library's
+ * messages. */
+#define GMIX__ERRNO_TEXT_SIZE 128
+
 /* Copy the system's message for errno value `e` into buf (thread-safe,
  * unlike strerror). */
 void gmix__errno_text(int e, char *buf, size_t cap);
+
+/* ---- atomic_write.c */
+
+/* Write all `len` bytes of buf to fd, retrying short writes and
+ * interruptions. 0, or the errno value of the failure. */
+int gmix__write_all(int fd, const void *buf, size_t len);
+
+/* Writes the whole new content to the open descriptor `fd` (not closed
+ * here). Returns 0, or an errno value saying why it could not. */
+typedef int (*gmix__writer)(int fd, void *ctx);
+
+/* Replace the file `path` atomically: `writer(fd, ctx)` fills a new
+ * temporary file in the same folder, which is flushed to disk (fsync),
+ * renamed over `path`, and the folder is flushed too. The new file has the
+ * mode of the regular file it replaces, else 0666 minus the process umask.
+ * On any failure before the rename the temporary file is removed and
+ * `path` is left untouched. GMIX_OK, GMIX_EINVAL, GMIX_ENOMEM,
+ * GMIX_EOVERFLOW, or GMIX_EIO with a message naming `path`, the step and
+ * the system's reason; the one failure after the rename (flushing the
+ * folder) leaves the new content in place and says so. */
+gmix_status gmix__atomic_write(const char *path, gmix__writer writer,
+                               void *ctx, gmix_error *err);
+
+/* gmix__atomic_write of the `len` bytes at `data`. */
+gmix_status gmix__atomic_write_buffer(const char *path, const void *data,
+                                      size_t len, gmix_error *err);
 
 /* For messages: copy at most `cap - 1` bytes of
  * [s, e) into buf, ending in "..." when cut. */

@@ -13,15 +13,12 @@
  */
 #include <cjson/cJSON.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "internal.h"
+#include "io_internal.h"
 
 #define MODEL_FORMAT_NAME "gmix-model"
 #define MODEL_FORMAT_VERSION 1
@@ -30,9 +27,14 @@
  * no longer exact, so larger counts are refused rather than rounded. */
 #define MAX_EXACT_INTEGER 9007199254740992.0
 
-/* How many temporary names gmix_model_save tries before giving up (another
- * writer holding each of them at once is the only reason to move on). */
-#define TEMP_NAME_ATTEMPTS 100
+/* The names of gmix_reseed_reason values in a model file, indexed by the
+ * value. */
+static const char *const reseed_reason_names[] = {
+    [GMIX_RESEED_EMPTY] = "empty",
+    [GMIX_RESEED_NOT_PD] = "not_pd",
+};
+#define N_RESEED_REASONS                                                       \
+  (sizeof reseed_reason_names / sizeof reseed_reason_names[0])
 
 /* ------------------------------------------------------------------------
  * Writing
@@ -171,8 +173,39 @@ static void sb_key(strbuf *b, const char *indent, const char *key) {
   sb_puts(b, ": ");
 }
 
-/* The optional "fit" object: the report and the lower-bound history. */
+/* The re-seed events, one object per line:
+ *   {"init": 0, "iteration": 3, "component": 1, "source": 0,
+ *    "reason": "empty"} */
+static void write_reseeds(strbuf *b, const gmix_reseed_event *ev, size_t n) {
+  if (n == 0) {
+    sb_puts(b, "[]");
+    return;
+  }
+  sb_puts(b, "[\n");
+  for (size_t i = 0; i < n; i++) {
+    sb_puts(b, "      {\"init\": ");
+    sb_size(b, ev[i].init);
+    sb_puts(b, ", \"iteration\": ");
+    sb_size(b, ev[i].iteration);
+    sb_puts(b, ", \"component\": ");
+    sb_size(b, ev[i].component);
+    sb_puts(b, ", \"source\": ");
+    sb_size(b, ev[i].source);
+    sb_puts(b, ", \"reason\": ");
+    size_t reason = (size_t)ev[i].reason;
+    if (reason < N_RESEED_REASONS)
+      sb_string(b, reseed_reason_names[reason]);
+    else
+      sb_puts(b, "null"); /* not a reason the library makes */
+    sb_puts(b, i + 1 < n ? "},\n" : "}\n");
+  }
+  sb_puts(b, "    ]");
+}
+
+/* The optional "fit" object: the report, the re-seed events and the
+ * lower-bound history. */
 static void write_fit(strbuf *b, const gmix_fit_report *r,
+                      const gmix_reseed_event *reseeds, size_t n_reseeds,
                       const double *history, size_t n_history) {
   const char *in = "    ";
   sb_puts(b, ",\n  \"fit\": {\n    \"converged\": ");
@@ -193,6 +226,12 @@ static void write_fit(strbuf *b, const gmix_fit_report *r,
   sb_double(b, r->sum_weights);
   sb_key(b, in, "n_reseeds");
   sb_size(b, r->n_reseeds);
+  /* A report read from a file older than the list may count events the model does not hold; the list is
+   * written only when it is the complete one. */
+  if (n_reseeds == r->n_reseeds) {
+    sb_key(b, in, "reseeds");
+    write_reseeds(b, reseeds, n_reseeds);
+  }
   sb_key(b, in, "seconds");
   sb_double(b, r->seconds);
   sb_key(b, in, "history");
@@ -275,7 +314,7 @@ gmix_status gmix_model_to_json(const gmix_model *m, char **out,
     break;
   }
   if (report.has_fit)
-    write_fit(&b, &report, history, n_history);
+    write_fit(&b, &report, m->reseeds, m->n_reseeds, history, n_history);
   sb_puts(&b, "\n}\n");
   if (b.failed) {
     status = gmix__error(err, GMIX_ENOMEM, "out of memory writing a model");
@@ -292,65 +331,6 @@ done:
   return status;
 }
 
-/* Write all of buf to fd, retrying short writes and interruptions. */
-static int write_all(int fd, const char *buf, size_t len) {
-  while (len > 0) {
-    ssize_t n = write(fd, buf, len);
-    if (n < 0) {
-      if (errno == EINTR)
-        continue;
-      return -1;
-    }
-    buf += n;
-    len -= (size_t)n;
-  }
-  return 0;
-}
-
-/* Write `text` to `path` so that `path` holds either its old content or
- * all of the new one, never a part: the text goes to a new file in the
- * same folder (rename is atomic only within one file system), is flushed
- * to disk, and is then renamed over the target. The temporary name is
- * created with O_EXCL so two writers never share one; it is made from the
- * process id and an attempt number rather than mkstemp so that the file
- * gets the usual permissions (0666 minus umask) instead of 0600. */
-static gmix_status write_atomic(const char *path, const char *text,
-                                gmix_error *err) {
-  size_t plen = strlen(path);
-  size_t cap = plen + 64;
-  char *tmp = gmix__malloc(cap);
-  if (!tmp)
-    return gmix__error(err, GMIX_ENOMEM, "out of memory saving '%s'", path);
-  int fd = -1;
-  for (int attempt = 0; attempt < TEMP_NAME_ATTEMPTS; attempt++) {
-    snprintf(tmp, cap, "%s.tmp-%ld-%d", path, (long)getpid(), attempt);
-    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    if (fd >= 0 || errno != EEXIST)
-      break;
-  }
-  if (fd < 0) {
-    int e = errno;
-    gmix__free(tmp);
-    return gmix__error(err, GMIX_EIO, "cannot write model file '%s': %s", path,
-                       strerror(e));
-  }
-  int e = 0;
-  if (write_all(fd, text, strlen(text)) != 0 || fsync(fd) != 0)
-    e = errno;
-  if (close(fd) != 0 && e == 0)
-    e = errno;
-  if (e == 0 && rename(tmp, path) != 0)
-    e = errno;
-  if (e != 0) {
-    unlink(tmp);
-    gmix__free(tmp);
-    return gmix__error(err, GMIX_EIO, "cannot write model file '%s': %s", path,
-                       strerror(e));
-  }
-  gmix__free(tmp);
-  return GMIX_OK;
-}
-
 gmix_status gmix_model_save(const gmix_model *m, const char *path,
                             gmix_error *err) {
   if (!m || !path || !*path)
@@ -360,7 +340,7 @@ gmix_status gmix_model_save(const gmix_model *m, const char *path,
   gmix_status status = gmix_model_to_json(m, &text, err);
   if (status != GMIX_OK)
     return status;
-  status = write_atomic(path, text, err);
+  status = gmix__atomic_write_buffer(path, text, strlen(text), err);
   gmix__free(text);
   return status;
 }
@@ -415,27 +395,39 @@ static size_t json_count(const cJSON *array) {
 }
 
 /* A count (n_components, n_iter, ...): a number that is a whole value in
- * [min, 2^53]. Missing is an error when `required`, else *out is left. */
-static gmix_status get_count(const source *src, const cJSON *obj,
-                             const char *key, double min, int required,
-                             size_t *out) {
+ * [min, 2^53]. Missing is an error when `required`, else *out is left.
+ * Messages call it `shown` ("'fit.reseeds'[2].component"), or 'key'. */
+static gmix_status get_count_shown(const source *src, const cJSON *obj,
+                                   const char *key, const char *shown,
+                                   double min, int required, size_t *out) {
+  char quoted[96];
+  if (!shown) {
+    snprintf(quoted, sizeof quoted, "'%s'", key);
+    shown = quoted;
+  }
   const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
   if (!v) {
     if (!required)
       return GMIX_OK;
-    return fail(src, GMIX_EFORMAT, "missing '%s'", key);
+    return fail(src, GMIX_EFORMAT, "missing %s", shown);
   }
   double x = v->valuedouble;
   if (!cJSON_IsNumber(v))
-    return fail(src, GMIX_EFORMAT, "'%s' must be a whole number (got %s)", key,
+    return fail(src, GMIX_EFORMAT, "%s must be a whole number (got %s)", shown,
                 json_kind(v));
   if (!(x >= min) || x != floor(x))
     return fail(src, GMIX_EFORMAT,
-                "'%s' must be a whole number >= %.0f (got %.17g)", key, min, x);
+                "%s must be a whole number >= %.0f (got %.17g)", shown, min, x);
   if (x > MAX_EXACT_INTEGER || x > (double)SIZE_MAX)
-    return fail(src, GMIX_EFORMAT, "'%s' is too large (%.17g)", key, x);
+    return fail(src, GMIX_EFORMAT, "%s is too large (%.17g)", shown, x);
   *out = (size_t)x;
   return GMIX_OK;
+}
+
+static gmix_status get_count(const source *src, const cJSON *obj,
+                             const char *key, double min, int required,
+                             size_t *out) {
+  return get_count_shown(src, obj, key, NULL, min, required, out);
 }
 
 /* A statistic of the fit report: a finite number, or null for "not
@@ -592,6 +584,87 @@ static gmix_status read_names(const source *src, const cJSON *root, size_t d,
   return GMIX_OK;
 }
 
+/* Read "fit.reseeds" (optional: files written before it existed have only
+ * "n_reseeds") into a new array: every event must name components of a
+ * k-component model, a source other than the component, and a known
+ * reason. *n receives the count, *out the array (NULL when empty). */
+static gmix_status read_reseeds(const source *src, const cJSON *fit, size_t k,
+                                gmix_reseed_event **out, size_t *n) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(fit, "reseeds");
+  *out = NULL;
+  *n = 0;
+  if (!v || cJSON_IsNull(v))
+    return GMIX_OK;
+  if (!cJSON_IsArray(v))
+    return fail(src, GMIX_EFORMAT, "'fit.reseeds' must be an array (got %s)",
+                json_kind(v));
+  size_t count = json_count(v);
+  if (count == 0)
+    return GMIX_OK;
+  int overflow = 0;
+  gmix_reseed_event *ev = gmix__malloc_array(count, sizeof *ev, &overflow);
+  if (!ev)
+    return fail(src, GMIX_ENOMEM, "out of memory");
+  gmix_status s = GMIX_OK;
+  size_t i = 0;
+  for (const cJSON *c = v->child; c && s == GMIX_OK; c = c->next, i++) {
+    char shown[4][64];
+    static const char *const keys[4] = {"init", "iteration", "component",
+                                        "source"};
+    size_t *fields[4] = {&ev[i].init, &ev[i].iteration, &ev[i].component,
+                         &ev[i].source};
+    if (!cJSON_IsObject(c)) {
+      s = fail(src, GMIX_EFORMAT,
+               "'fit.reseeds'[%zu] must be an object (got %s)", i,
+               json_kind(c));
+      break;
+    }
+    for (int f = 0; f < 4 && s == GMIX_OK; f++) {
+      snprintf(shown[f], sizeof shown[f], "'fit.reseeds'[%zu].%s", i, keys[f]);
+      s = get_count_shown(src, c, keys[f], shown[f], 0, 1, fields[f]);
+    }
+    if (s != GMIX_OK)
+      break;
+    if (ev[i].component >= k || ev[i].source >= k) {
+      s = fail(src, GMIX_EFORMAT,
+               "%s is %zu, but the model has %zu components",
+               shown[ev[i].component >= k ? 2 : 3],
+               ev[i].component >= k ? ev[i].component : ev[i].source, k);
+      break;
+    }
+    if (ev[i].source == ev[i].component) {
+      s = fail(src, GMIX_EFORMAT,
+               "'fit.reseeds'[%zu] re-seeds component %zu from itself", i,
+               ev[i].component);
+      break;
+    }
+    const cJSON *reason = cJSON_GetObjectItemCaseSensitive(c, "reason");
+    size_t r = N_RESEED_REASONS;
+    if (cJSON_IsString(reason))
+      for (r = 0; r < N_RESEED_REASONS; r++)
+        if (strcmp(reason->valuestring, reseed_reason_names[r]) == 0)
+          break;
+    if (r == N_RESEED_REASONS) {
+      s = fail(src, GMIX_EFORMAT,
+               "'fit.reseeds'[%zu].reason must be \"empty\" or \"not_pd\" "
+               "(got %s%.32s%s)",
+               i, cJSON_IsString(reason) ? "'" : reason ? json_kind(reason)
+                                                        : "nothing",
+               cJSON_IsString(reason) ? reason->valuestring : "",
+               cJSON_IsString(reason) ? "'" : "");
+      break;
+    }
+    ev[i].reason = (gmix_reseed_reason)r;
+  }
+  if (s != GMIX_OK) {
+    gmix__free(ev);
+    return s;
+  }
+  *out = ev;
+  *n = count;
+  return GMIX_OK;
+}
+
 /* Read the optional "fit" object into the model's report. Every member is
  * optional (a hand-written file may give only some); those present must
  * have the right type. */
@@ -611,6 +684,7 @@ static gmix_status read_fit(const source *src, const cJSON *root,
     return fail(src, GMIX_EFORMAT, "'fit.converged' must be true or false");
   r.converged = conv ? cJSON_IsTrue(conv) : 0;
   gmix_status s;
+  int has_count = cJSON_HasObjectItem(fit, "n_reseeds");
   if ((s = get_count(src, fit, "n_iter", 0, 0, &r.n_iter)) ||
       (s = get_count(src, fit, "n_init", 0, 0, &r.n_init)) ||
       (s = get_count(src, fit, "best_init", 0, 0, &r.best_init)) ||
@@ -621,6 +695,12 @@ static gmix_status read_fit(const source *src, const cJSON *root,
       (s = get_stat(src, fit, "sum_weights", &r.sum_weights)) ||
       (s = get_stat(src, fit, "seconds", &r.seconds)))
     return s;
+
+  const cJSON *rs = cJSON_GetObjectItemCaseSensitive(fit, "reseeds");
+  if (has_count && rs && cJSON_IsArray(rs) && json_count(rs) != r.n_reseeds)
+    return fail(src, GMIX_EFORMAT,
+                "'fit.reseeds' lists %zu events but 'fit.n_reseeds' is %zu",
+                json_count(rs), r.n_reseeds);
 
   const cJSON *h = cJSON_GetObjectItemCaseSensitive(fit, "history");
   size_t n_history = 0;
@@ -648,10 +728,24 @@ static gmix_status read_fit(const source *src, const cJSON *root,
       }
     }
   }
+  gmix_reseed_event *reseeds = NULL;
+  size_t n_reseeds = 0;
+  s = read_reseeds(src, fit, m->k, &reseeds, &n_reseeds);
+  if (s != GMIX_OK) {
+    gmix__free(history);
+    return s;
+  }
+  if (!has_count)
+    r.n_reseeds = n_reseeds;
   s = gmix__model_set_report(m, &r, history, n_history);
   gmix__free(history);
-  if (s != GMIX_OK)
+  if (s != GMIX_OK) {
+    gmix__free(reseeds);
     return fail(src, s, "cannot attach the fit report: %s", gmix_strerror(s));
+  }
+  /* The model is new: it holds no events yet. */
+  m->reseeds = reseeds;
+  m->n_reseeds = n_reseeds;
   return GMIX_OK;
 }
 
@@ -834,9 +928,12 @@ gmix_status gmix_model_from_json(const char *json, gmix_model **out,
 /* Read a whole file into a NUL-terminated buffer. */
 static gmix_status read_file(const source *src, const char *path, char **text,
                              size_t *len) {
+  char why[GMIX__ERRNO_TEXT_SIZE];
   FILE *f = fopen(path, "rb");
-  if (!f)
-    return fail(src, GMIX_EIO, "cannot open model file: %s", strerror(errno));
+  if (!f) {
+    gmix__errno_text(errno, why, sizeof why);
+    return fail(src, GMIX_EIO, "cannot open model file: %s", why);
+  }
   size_t cap = 4096, n = 0;
   char *buf = gmix__malloc(cap);
   if (!buf) {
@@ -869,7 +966,8 @@ static gmix_status read_file(const source *src, const char *path, char **text,
   fclose(f);
   if (bad) {
     gmix__free(buf);
-    return fail(src, GMIX_EIO, "cannot read model file: %s", strerror(e));
+    gmix__errno_text(e, why, sizeof why);
+    return fail(src, GMIX_EIO, "cannot read model file: %s", why);
   }
   buf[n] = '\0';
   *text = buf;

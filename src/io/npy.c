@@ -268,7 +268,7 @@ static double load_item(const unsigned char *p, size_t size, int swap) {
 static gmix_status read_data(int fd, const char *file, double *out, size_t n,
                              size_t d, size_t size, int swap, int fortran,
                              size_t total, gmix_error *err) {
-  char why[128];
+  char why[GMIX__ERRNO_TEXT_SIZE];
   if (size == 8 && !swap && (!fortran || n == 1 || d == 1)) {
     ssize_t got = read_full(fd, out, total * 8);
     if (got < 0) {
@@ -444,7 +444,7 @@ gmix_status gmix__npy_read(int fd, const char *file,
                            const gmix_read_options *opt, gmix_table *t,
                            gmix_error *err) {
   unsigned char pre[12];
-  char why[128];
+  char why[GMIX__ERRNO_TEXT_SIZE];
   ssize_t got = read_full(fd, pre, 8);
   if (got < 0) {
     gmix__errno_text(errno, why, sizeof why);
@@ -588,29 +588,21 @@ gmix_status gmix__npy_read(int fd, const char *file,
 
 /* ---- writing ------------------------------------------------------------ */
 
-static int write_all(int fd, const void *buf, size_t len) {
-  const char *p = buf;
-  while (len > 0) {
-    size_t want = len < ((size_t)1 << 30) ? len : (size_t)1 << 30;
-    ssize_t put = write(fd, p, want);
-    if (put < 0) {
-      if (errno == EINTR)
-        continue;
-      return -1;
-    }
-    p += put;
-    len -= (size_t)put;
-  }
-  return 0;
-}
+/* What write_npy writes: the n x d matrix x. */
+typedef struct npy_image {
+  const double *x;
+  size_t n, d;
+} npy_image;
 
-/* Write the v1.0 preamble, header and data of x to fd. 0 or -1 (errno). */
-static int write_npy(int fd, const double *x, size_t n, size_t d) {
+/* Write the v1.0 preamble, header and data of the image `ctx` to fd (the
+ * gmix__writer of gmix_npy_write). 0 or an errno value. */
+static int write_npy(int fd, void *ctx) {
+  const npy_image *img = ctx;
   char head[256];
   int len = snprintf(head + 10, sizeof head - 10,
                      "{'descr': '<f8', 'fortran_order': False, "
                      "'shape': (%zu, %zu), }",
-                     n, d);
+                     img->n, img->d);
   size_t hlen = (size_t)len + 1; /* plus the final newline */
   size_t padded = (10 + hlen + NPY_ALIGN - 1) / NPY_ALIGN * NPY_ALIGN - 10;
   memset(head + 10 + len, ' ', padded - (size_t)len - 1);
@@ -620,23 +612,24 @@ static int write_npy(int fd, const double *x, size_t n, size_t d) {
   head[7] = 0;
   head[8] = (char)(padded & 0xff);
   head[9] = (char)(padded >> 8);
-  if (write_all(fd, head, 10 + padded) != 0)
-    return -1;
-  size_t total = n * d;
+  int e = gmix__write_all(fd, head, 10 + padded);
+  if (e != 0)
+    return e;
+  size_t total = img->n * img->d;
   if (host_is_little())
-    return write_all(fd, x, total * sizeof(double));
+    return gmix__write_all(fd, img->x, total * sizeof(double));
   unsigned char buf[4096];
   const size_t per = sizeof buf / 8;
   for (size_t done = 0; done < total;) {
     size_t m = total - done < per ? total - done : per;
     for (size_t k = 0; k < m; k++) {
       unsigned char b[8];
-      memcpy(b, &x[done + k], 8);
+      memcpy(b, &img->x[done + k], 8);
       for (size_t q = 0; q < 8; q++)
         buf[k * 8 + q] = b[7 - q];
     }
-    if (write_all(fd, buf, m * 8) != 0)
-      return -1;
+    if ((e = gmix__write_all(fd, buf, m * 8)) != 0)
+      return e;
     done += m;
   }
   return 0;
@@ -644,7 +637,6 @@ static int write_npy(int fd, const double *x, size_t n, size_t d) {
 
 gmix_status gmix_npy_write(const char *path, const double *x, size_t n,
                            size_t d, gmix_error *err) {
-  static const char suffix[] = ".tmp-XXXXXX";
   size_t total;
   if (!path || !*path)
     return gmix__error(err, GMIX_EINVAL, "gmix_npy_write: no path given");
@@ -653,48 +645,6 @@ gmix_status gmix_npy_write(const char *path, const double *x, size_t n,
                        "gmix_npy_write: %zu x %zu doubles overflow", n, d);
   if (!x && total > 0)
     return gmix__error(err, GMIX_EINVAL, "gmix_npy_write: x is NULL");
-
-  size_t plen = strlen(path);
-  char *tmp = gmix__malloc(plen + sizeof suffix);
-  if (!tmp)
-    return gmix__error(err, GMIX_ENOMEM, "%s: out of memory", path);
-  memcpy(tmp, path, plen);
-  memcpy(tmp + plen, suffix, sizeof suffix);
-
-  char why[128];
-  int fd = mkstemp(tmp);
-  if (fd < 0) {
-    gmix__errno_text(errno, why, sizeof why);
-    gmix__free(tmp);
-    return gmix__error(err, GMIX_EIO, "%s: cannot create a temporary file: %s",
-                       path, why);
-  }
-  /* mkstemp makes the file private (0600); give it the mode of the file it
-   * replaces, or rw-r--r-- for a new one. */
-  struct stat sb;
-  mode_t mode = stat(path, &sb) == 0 ? (sb.st_mode & 07777) : 0644;
-  const char *step = NULL;
-  int saved = 0;
-  if (fchmod(fd, mode) != 0)
-    step = "cannot set the mode of";
-  else if (write_npy(fd, x, n, d) != 0)
-    step = "cannot write";
-  if (step)
-    saved = errno;
-  if (close(fd) != 0 && !step) {
-    saved = errno;
-    step = "cannot write";
-  }
-  if (!step && rename(tmp, path) != 0) {
-    saved = errno;
-    step = "cannot rename the temporary file onto";
-  }
-  if (step) {
-    unlink(tmp);
-    gmix__free(tmp);
-    gmix__errno_text(saved, why, sizeof why);
-    return gmix__error(err, GMIX_EIO, "%s %s: %s", step, path, why);
-  }
-  gmix__free(tmp);
-  return GMIX_OK;
+  npy_image img = {x, n, d};
+  return gmix__atomic_write(path, write_npy, &img, err);
 }

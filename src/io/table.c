@@ -216,7 +216,7 @@ gmix_status gmix_table_read(const char *path, const gmix_read_options *opt,
       fd = open(path, O_RDONLY | O_CLOEXEC);
     while (fd < 0 && errno == EINTR);
     if (fd < 0) {
-      char why[128];
+      char why[GMIX__ERRNO_TEXT_SIZE];
       gmix__errno_text(errno, why, sizeof why);
       return gmix__error(err, GMIX_EIO, "%s: %s", file, why);
     }

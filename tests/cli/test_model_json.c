@@ -1,6 +1,7 @@
 /*
- * test_model_json.c -- model files: exact round trips, atomic saves, every
- * kind of bad file, and allocation failure at every allocation.
+ * test_model_json.c -- model files: exact round trips (re-seed events
+ * included), atomic saves, every kind of bad file, and allocation failure
+ * at every allocation.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -129,6 +130,21 @@ static void assert_same_model(const gmix_model *a, const gmix_model *b) {
     gmix_model_history(b, hb, nh);
     assert_same_doubles(ha, hb, nh);
   }
+  size_t ne = gmix_model_n_reseeds(a);
+  assert_int_equal(gmix_model_n_reseeds(b), ne);
+  gmix_reseed_event ea[8], eb[8];
+  assert_true(ne <= 8);
+  for (size_t i = 0; i < ne; i++) {
+    ea[i] = *gmix_model_reseed(a, i);
+    eb[i] = *gmix_model_reseed(b, i);
+  }
+  for (size_t i = 0; i < ne; i++) {
+    assert_int_equal(ea[i].init, eb[i].init);
+    assert_int_equal(ea[i].iteration, eb[i].iteration);
+    assert_int_equal(ea[i].component, eb[i].component);
+    assert_int_equal(ea[i].source, eb[i].source);
+    assert_int_equal(ea[i].reason, eb[i].reason);
+  }
 }
 
 static void attach_report(gmix_model *m) {
@@ -141,11 +157,15 @@ static void attach_report(gmix_model *m) {
                        -1.2345678901234,
                        272,
                        271.99999999999994,
-                       1,
+                       2,
                        0.0123456789};
   double history[4] = {-2.5, -1.3333333333333333, -1.2345678901234567e-300,
                        -1.2345678901234567};
   assert_int_equal(gmix__model_set_report(m, &r, history, 4), GMIX_OK);
+  /* The events of a fit, as the fit driver and the loader attach them. */
+  static const gmix_reseed_event events[2] = {
+      {2, 0, 1, 2, GMIX_RESEED_EMPTY}, {2, 3, 0, 2, GMIX_RESEED_NOT_PD}};
+  assert_int_equal(gmix__model_set_reseeds(m, events, 2), GMIX_OK);
 }
 
 /* Route cJSON's allocations through the library's counted allocator, so
@@ -203,6 +223,13 @@ static char *slurp(const char *path) {
   buf[n] = '\0';
   return buf;
 }
+
+/* A valid diag model with K = 3, d = 2, without its closing brace. */
+#define HEAD_DIAG_MODEL                                                        \
+  "{\"format\": \"gmix-model\", \"version\": 1, \"covariance_type\": "         \
+  "\"diag\", \"n_components\": 3, \"n_features\": 2, \"weights\": [0.2, "     \
+  "0.3, 0.5], \"means\": [[1, 2], [3, 4], [5, 6]], \"covariances\": [[1, "     \
+  "2], [3, 4], [5, 6]]"
 
 /* ---- round trips */
 
@@ -292,6 +319,116 @@ static void test_minimal_and_unknown_keys(void **state) {
   assert_int_equal(gmix_model_from_json(bare, &m, &err), GMIX_OK);
   r = *gmix_model_report(m);
   assert_int_equal(r.has_fit, 0);
+  gmix_model_free(m);
+}
+
+/* Data on which a fit must re-seed: two clusters holding 70% and 30% of
+ * the rows, and three components of which two start identical on the
+ * small cluster, so each holds at most 15% < min_weight. */
+static gmix_model *fit_with_reseeds(void) {
+  enum { N = 400, D = 2, K = 3 };
+  static double x[N * D];
+  uint64_t st = 99;
+  for (size_t i = 0; i < N; i++) {
+    /* A sum of uniforms: a bell enough for a cluster. */
+    for (size_t j = 0; j < D; j++) {
+      double v = 0;
+      for (int u = 0; u < 4; u++) {
+        st = st * 6364136223846793005ULL + 1442695040888963407ULL;
+        v += (double)(st >> 11) / 9007199254740992.0 - 0.5;
+      }
+      x[i * D + j] = v + (j == 0 && i < N * 3 / 10 ? 10 : 0);
+    }
+  }
+  const double wi[K] = {0.4, 0.3, 0.3}, mi[K * D] = {0, 0, 10, 0, 10, 0};
+  const double prec[K * D] = {1, 1, 1, 1, 1, 1};
+  gmix_options o;
+  gmix_options_init(&o);
+  o.n_components = K;
+  o.covariance_type = GMIX_COV_DIAG;
+  o.weights_init = wi;
+  o.means_init = mi;
+  o.precisions_init = prec;
+  o.min_weight = 0.2;
+  gmix_model *m = NULL;
+  gmix_error err;
+  if (gmix_fit(x, N, D, NULL, &o, &m, &err) != GMIX_OK)
+    fail_msg("%s", err.message);
+  return m;
+}
+
+/* The re-seed events of a real fit survive a save and a load, one by one,
+ * and are written as the format says. */
+static void test_reseeds_round_trip(void **state) {
+  (void)state;
+  gmix_model *m = fit_with_reseeds(), *back = NULL;
+  size_t n = gmix_model_n_reseeds(m);
+  assert_true(n > 0);
+  char dir[64], path[128];
+  make_dir(dir, sizeof dir);
+  snprintf(path, sizeof path, "%s/model.json", dir);
+  gmix_error err;
+  assert_int_equal(gmix_model_save(m, path, &err), GMIX_OK);
+  assert_int_equal(gmix_model_load(path, &back, &err), GMIX_OK);
+  assert_same_model(m, back);
+
+  cJSON *doc = cJSON_Parse(slurp(path));
+  assert_non_null(doc);
+  const cJSON *list =
+      cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "fit"), "reseeds");
+  assert_true(cJSON_IsArray(list));
+  assert_int_equal(cJSON_GetArraySize(list), (int)n);
+  gmix_reseed_event first = *gmix_model_reseed(m, 0);
+  const cJSON *e0 = cJSON_GetArrayItem(list, 0);
+  assert_int_equal(cJSON_GetObjectItem(e0, "component")->valuedouble,
+                   (double)first.component);
+  assert_int_equal(cJSON_GetObjectItem(e0, "source")->valuedouble,
+                   (double)first.source);
+  assert_string_equal(cJSON_GetObjectItem(e0, "reason")->valuestring,
+                      first.reason == GMIX_RESEED_EMPTY ? "empty" : "not_pd");
+  cJSON_Delete(doc);
+  gmix_model_free(back);
+  gmix_model_free(m);
+  remove_dir(dir);
+}
+
+/* A file from before the list existed gives the count without events;
+ * writing that model again leaves the list out, so it loads back. A list
+ * without a count gives the count. */
+static void test_reseeds_optional(void **state) {
+  (void)state;
+  const char *old = HEAD_DIAG_MODEL ", \"fit\": {\"n_reseeds\": 3}}";
+  gmix_model *m = NULL, *back = NULL;
+  gmix_error err;
+  if (gmix_model_from_json(old, &m, &err) != GMIX_OK)
+    fail_msg("%s", err.message);
+  gmix_fit_report r;
+  r = *gmix_model_report(m);
+  assert_int_equal(r.n_reseeds, 3);
+  assert_int_equal(gmix_model_n_reseeds(m), 0);
+  char *json = NULL;
+  assert_int_equal(gmix_model_to_json(m, &json, &err), GMIX_OK);
+  assert_null(strstr(json, "\"reseeds\""));
+  assert_int_equal(gmix_model_from_json(json, &back, &err), GMIX_OK);
+  assert_same_model(m, back);
+  gmix_free(json);
+  gmix_model_free(back);
+  gmix_model_free(m);
+
+  const char *listed =
+      HEAD_DIAG_MODEL ", \"fit\": {\"reseeds\": [{\"init\": 0, "
+                      "\"iteration\": 4, \"component\": 2, \"source\": 0, "
+                      "\"reason\": \"not_pd\", \"note\": \"ignored\"}]}}";
+  if (gmix_model_from_json(listed, &m, &err) != GMIX_OK)
+    fail_msg("%s", err.message);
+  r = *gmix_model_report(m);
+  assert_int_equal(r.n_reseeds, 1);
+  assert_int_equal(gmix_model_n_reseeds(m), 1);
+  gmix_reseed_event ev = *gmix_model_reseed(m, 0);
+  assert_int_equal(ev.iteration, 4);
+  assert_int_equal(ev.component, 2);
+  assert_int_equal(ev.source, 0);
+  assert_int_equal(ev.reason, GMIX_RESEED_NOT_PD);
   gmix_model_free(m);
 }
 
@@ -425,6 +562,11 @@ static void test_load_file_errors(void **state) {
 #define GOOD_MU "\"means\": [[1, 2], [3, 4], [5, 6]], "
 #define GOOD_COV "\"covariances\": [[1, 2], [3, 4], [5, 6]]"
 
+/* One re-seed event object. */
+#define RESEED(init, iter, comp, src, reason)                                  \
+  "{\"init\": " #init ", \"iteration\": " #iter ", \"component\": " #comp   \
+  ", \"source\": " #src ", \"reason\": " reason "}"
+
 typedef struct bad_case {
   const char *json;
   gmix_status status;
@@ -541,6 +683,44 @@ static const bad_case bad_cases[] = {
      GMIX_EFORMAT, "'fit.history'[1] must be a finite number (got a string)"},
     {HEAD GOOD_SHAPE GOOD_W GOOD_MU GOOD_COV ", \"fit\": {\"history\": 5}}",
      GMIX_EFORMAT, "'fit.history' must be an array"},
+    {HEAD_DIAG_MODEL ", \"fit\": {\"reseeds\": {}}}", GMIX_EFORMAT,
+     "'fit.reseeds' must be an array (got an object)"},
+    {HEAD_DIAG_MODEL ", \"fit\": {\"reseeds\": [7]}}", GMIX_EFORMAT,
+     "'fit.reseeds'[0] must be an object (got a number)"},
+    {HEAD_DIAG_MODEL ", \"fit\": {\"reseeds\": [" RESEED(0, 1, 2, 0,
+                                                         "\"empty\"") ", {}]}}",
+     GMIX_EFORMAT, "missing 'fit.reseeds'[1].init"},
+    {HEAD_DIAG_MODEL ", \"fit\": {\"reseeds\": [" RESEED(
+         0, -1, 2, 0, "\"empty\"") "]}}",
+     GMIX_EFORMAT,
+     "'fit.reseeds'[0].iteration must be a whole number >= 0 (got -1)"},
+    {HEAD_DIAG_MODEL ", \"fit\": {\"reseeds\": [" RESEED(
+         0, 1, 3, 0, "\"empty\"") "]}}",
+     GMIX_EFORMAT,
+     "'fit.reseeds'[0].component is 3, but the model has 3 components"},
+    {HEAD_DIAG_MODEL ", \"fit\": {\"reseeds\": [" RESEED(
+         0, 1, 0, 5, "\"empty\"") "]}}",
+     GMIX_EFORMAT, "'fit.reseeds'[0].source is 5, but the model has 3"},
+    {HEAD_DIAG_MODEL ", \"fit\": {\"reseeds\": [" RESEED(
+         0, 1, 1, 1, "\"empty\"") "]}}",
+     GMIX_EFORMAT, "'fit.reseeds'[0] re-seeds component 1 from itself"},
+    {HEAD_DIAG_MODEL ", \"fit\": {\"reseeds\": [" RESEED(
+         0, 1, 1, 0, "\"tired\"") "]}}",
+     GMIX_EFORMAT,
+     "'fit.reseeds'[0].reason must be \"empty\" or \"not_pd\" (got 'tired')"},
+    {HEAD_DIAG_MODEL ", \"fit\": {\"reseeds\": [" RESEED(0, 1, 1, 0,
+                                                         "1") "]}}",
+     GMIX_EFORMAT,
+     "'fit.reseeds'[0].reason must be \"empty\" or \"not_pd\" (got a "
+     "number)"},
+    {HEAD_DIAG_MODEL ", \"fit\": {\"reseeds\": [{\"init\": 0, "
+                     "\"iteration\": 1, \"component\": 1, \"source\": 0}]}}",
+     GMIX_EFORMAT,
+     "'fit.reseeds'[0].reason must be \"empty\" or \"not_pd\" (got "
+     "nothing)"},
+    {HEAD_DIAG_MODEL ", \"fit\": {\"n_reseeds\": 2, \"reseeds\": [" RESEED(
+         0, 1, 1, 0, "\"empty\"") "]}}",
+     GMIX_EFORMAT, "'fit.reseeds' lists 1 events but 'fit.n_reseeds' is 2"},
 };
 
 static void test_bad_text(void **state) {
@@ -670,6 +850,8 @@ int main(void) {
       cmocka_unit_test(test_round_trip_all_types),
       cmocka_unit_test(test_non_finite_report),
       cmocka_unit_test(test_minimal_and_unknown_keys),
+      cmocka_unit_test(test_reseeds_round_trip),
+      cmocka_unit_test(test_reseeds_optional),
       cmocka_unit_test(test_save_load_file),
       cmocka_unit_test(test_save_unwritable),
       cmocka_unit_test(test_save_failure_keeps_old_file),

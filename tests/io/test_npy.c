@@ -298,7 +298,9 @@ static void test_write_format(void **state) {
   (void)state;
   const char *p = io_test_path(1, "w.npy");
   gmix_error err;
+  mode_t saved = umask(022);
   assert_int_equal(gmix_npy_write(p, small, 3, 2, &err), GMIX_OK);
+  umask(saved);
   FILE *f = fopen(p, "rb");
   assert_non_null(f);
   unsigned char buf[256];
