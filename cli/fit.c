@@ -219,15 +219,14 @@ static int parse_args(int argc, char **argv, fit_args *a) {
     case 'o':
       a->output = optarg;
       break;
-    case 'c':
-      if (gmix_covariance_type_parse(optarg, &a->opt.covariance_type, NULL) !=
-          GMIX_OK)
-        return cli_usage(cmd,
-                         "--covariance must be full, tied, diag or spherical, "
-                         "not '%s'",
-                         optarg);
+    case 'c': {
+      gmix_error perr;
+      if (gmix_covariance_type_parse(optarg, &a->opt.covariance_type,
+                                     &perr) != GMIX_OK)
+        return cli_usage(cmd, "--covariance: %s", perr.message);
       a->have_cov = 1;
       break;
+    }
     case 'v':
       a->verbose = 1;
       break;

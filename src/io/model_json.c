@@ -226,8 +226,8 @@ static void write_fit(strbuf *b, const gmix_fit_report *r,
   sb_double(b, r->sum_weights);
   sb_key(b, in, "n_reseeds");
   sb_size(b, r->n_reseeds);
-  /* A report read from a file older than the list may count events the model does not hold; the list is
-   * written only when it is the complete one. */
+  /* A report read from a file older than the list may count events the
+   * model does not hold; the list is written only when it is complete. */
   if (n_reseeds == r->n_reseeds) {
     sb_key(b, in, "reseeds");
     write_reseeds(b, reseeds, n_reseeds);
@@ -299,18 +299,16 @@ gmix_status gmix_model_to_json(const gmix_model *m, char **out,
   sb_key(&b, "  ", "means");
   sb_matrix(&b, means, k, d, 2);
   sb_key(&b, "  ", "covariances");
-  switch (type) {
-  case GMIX_COV_FULL:
-    sb_matrices(&b, cov, k, d, d);
+  size_t dims[3];
+  switch (gmix_covariance_shape(type, k, d, dims, NULL)) {
+  case 3:
+    sb_matrices(&b, cov, dims[0], dims[1], dims[2]);
     break;
-  case GMIX_COV_TIED:
-    sb_matrix(&b, cov, d, d, 2);
+  case 2:
+    sb_matrix(&b, cov, dims[0], dims[1], 2);
     break;
-  case GMIX_COV_DIAG:
-    sb_matrix(&b, cov, k, d, 2);
-    break;
-  case GMIX_COV_SPHERICAL:
-    sb_vector(&b, cov, k);
+  default:
+    sb_vector(&b, cov, dims[0]);
     break;
   }
   if (report.has_fit)
@@ -537,20 +535,7 @@ static void model_shapes(gmix_covariance_type type, size_t k, size_t d,
   s->weights[0] = k;
   s->means[0] = k;
   s->means[1] = d;
-  switch (type) {
-  case GMIX_COV_FULL:
-    s->cov[0] = k, s->cov[1] = d, s->cov[2] = d, s->cov_ndim = 3;
-    break;
-  case GMIX_COV_TIED:
-    s->cov[0] = d, s->cov[1] = d, s->cov_ndim = 2;
-    break;
-  case GMIX_COV_DIAG:
-    s->cov[0] = k, s->cov[1] = d, s->cov_ndim = 2;
-    break;
-  case GMIX_COV_SPHERICAL:
-    s->cov[0] = k, s->cov_ndim = 1;
-    break;
-  }
+  s->cov_ndim = (int)gmix_covariance_shape(type, k, d, s->cov, NULL);
 }
 
 /* Read "feature_names" (optional: d strings) into a new model. */
@@ -784,14 +769,14 @@ static gmix_status build_model(const source *src, const cJSON *root,
   gmix_covariance_type type;
   if (!ct)
     return fail(src, GMIX_EFORMAT, "missing 'covariance_type'");
-  if (!cJSON_IsString(ct) ||
-      gmix_covariance_type_parse(ct->valuestring, &type, NULL) != GMIX_OK)
+  if (!cJSON_IsString(ct))
     return fail(src, GMIX_EFORMAT,
-                "'covariance_type' must be \"full\", \"tied\", \"diag\" or "
-                "\"spherical\" (got %s%.64s%s)",
-                cJSON_IsString(ct) ? "'" : json_kind(ct),
-                cJSON_IsString(ct) ? ct->valuestring : "",
-                cJSON_IsString(ct) ? "'" : "");
+                "'covariance_type' must be a string naming a covariance "
+                "type (got %s)",
+                json_kind(ct));
+  gmix_error perr;
+  if (gmix_covariance_type_parse(ct->valuestring, &type, &perr) != GMIX_OK)
+    return fail(src, GMIX_EFORMAT, "'covariance_type': %s", perr.message);
   if ((s = get_count(src, root, "n_components", 1, 1, &k)) ||
       (s = get_count(src, root, "n_features", 1, 1, &d)))
     return s;

@@ -596,8 +596,11 @@ static const bad_case bad_cases[] = {
      "'version' must be a whole number >= 1 (got 0)"},
     {HEAD "\"n_components\": 1}", GMIX_EFORMAT, "missing 'covariance_type'"},
     {HEAD "\"covariance_type\": \"banana\"}", GMIX_EFORMAT,
-     "'covariance_type' must be \"full\", \"tied\", \"diag\" or "
-     "\"spherical\" (got 'banana')"},
+     "'covariance_type': unknown covariance type 'banana' (full, tied, diag, "
+     "spherical)"},
+    {HEAD "\"covariance_type\": 3}", GMIX_EFORMAT,
+     "'covariance_type' must be a string naming a covariance type (got a "
+     "number)"},
     {HEAD "\"covariance_type\": \"full\"}", GMIX_EFORMAT,
      "missing 'n_components'"},
     {HEAD "\"covariance_type\": \"full\", \"n_components\": 0, "
