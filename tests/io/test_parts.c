@@ -245,6 +245,7 @@ static const text_style styles[] = {
     {"a\tb\tc", "\n", '\t', 1, 0, 1, 1},
     {"a b c", "\r\n", ' ', 0, 1, 0, 0},
     {NULL, "\n", ' ', 0, 0, 0, 0},
+    {NULL, "\n", ',', 0, 0, 1, 1},
 };
 #define N_STYLES (sizeof styles / sizeof styles[0])
 
