@@ -618,7 +618,8 @@ GMIX_API gmix_status gmix_table_read(const char *path,
 
 GMIX_API size_t gmix_table_rows(const gmix_table *t);
 GMIX_API size_t gmix_table_cols(const gmix_table *t);
-/* Row-major rows x cols data, valid until gmix_table_free. */
+/* Row-major rows x cols data, valid until gmix_table_free (NULL for a
+ * part of 0 rows). */
 GMIX_API const double *gmix_table_data(const gmix_table *t);
 /* Sample weights (rows values) when a weight column was read, else NULL. */
 GMIX_API const double *gmix_table_weights(const gmix_table *t);
@@ -629,6 +630,107 @@ GMIX_API size_t gmix_table_dropped_rows(const gmix_table *t);
 /* 1 if the data are memory-mapped from the file rather than copied. */
 GMIX_API int gmix_table_is_mapped(const gmix_table *t);
 GMIX_API void gmix_table_free(gmix_table *t);
+
+/* ---- Reading a file in parts or in blocks: for distributed fits (each
+ * process reads its own share of one file) and for data larger than
+ * memory (several passes over a file, a block at a time). Both give
+ * exactly the rows gmix_table_read gives, with the same options, checks
+ * and messages; a line or row named in a message is numbered in the whole
+ * file. */
+
+/*
+ * Read share `part` (0-based) of `n_parts` of the data file `path` into a
+ * new table *out. Taken together, the tables of parts 0 .. n_parts-1 hold
+ * the rows of gmix_table_read(path, opt), each once, in file order (part 0
+ * first), for any n_parts.
+ *
+ * .npy: share `part` holds rows [n*part/n_parts, n*(part+1)/n_parts) of
+ * the file's n rows (rounded down), read at their file offset: no byte of
+ * another row is read (C or Fortran order alike).
+ * Delimited text: the file's bytes are split the same way, and a share
+ * holds the lines that start in its byte range. Every part reads the file
+ * from its start up to the first content line, which gives the delimiter,
+ * the number of fields and the header (never data when it is one), and
+ * counts the newlines before its range so that messages give whole-file
+ * line numbers; it then parses only its own lines, reading past its range
+ * only to finish its last line (in blocks of a few megabytes).
+ * A share may hold no row (a small file in many parts, or a share inside
+ * one long line or a header): *out is then a table of 0 rows (its data
+ * NULL) with the file's columns, not an error. A file with no content line
+ * at all is GMIX_EPARSE, as for gmix_table_read.
+ *
+ * `path`: a regular file (standard input "-" and pipes are refused);
+ * `opt` as gmix_table_read (NULL for defaults), read during the call only.
+ * On failure *out is untouched. Thread-safe: parts of one file may be
+ * read at once from several threads or processes.
+ * GMIX_OK, GMIX_EINVAL (NULL path or out, n_parts = 0, part >= n_parts,
+ * "-", not a regular file, bad options or columns), GMIX_EIO, GMIX_EPARSE,
+ * GMIX_ENONFINITE, GMIX_EOVERFLOW, GMIX_ENOMEM.
+ */
+GMIX_API gmix_status gmix_table_read_part(const char *path,
+                                          const gmix_read_options *opt,
+                                          size_t part, size_t n_parts,
+                                          gmix_table **out, gmix_error *err);
+
+/* A data file read as a stream of row blocks, for passes over data that
+ * need not fit in memory. A reader is used by one thread at a time;
+ * distinct readers, even of one file, are independent. */
+typedef struct gmix_reader gmix_reader;
+
+/*
+ * Open `path` ("-" reads standard input, text only) for reading in blocks
+ * with gmix_reader_next. The format is chosen as by gmix_table_read, and
+ * the header, delimiter and column selection are settled here from the
+ * first content line, so the columns are known before the first block.
+ * `opt` (NULL for defaults) is copied; its strings are read during the
+ * call only; allow_mmap is ignored (blocks are always copies). The reader
+ * keeps the file open until gmix_reader_free. On failure *out is
+ * untouched. GMIX_OK, GMIX_EINVAL, GMIX_EIO, GMIX_EPARSE (a file with no
+ * content line, a bad .npy header), GMIX_EOVERFLOW, GMIX_ENOMEM.
+ */
+GMIX_API gmix_status gmix_reader_open(const char *path,
+                                      const gmix_read_options *opt,
+                                      gmix_reader **out, gmix_error *err);
+
+/*
+ * Read the next block of at most `max_rows` (>= 1) rows. On success *x
+ * points to *rows x gmix_reader_cols(r) doubles, row-major, and *w (when
+ * `w` is not NULL) to *rows sample weights, or NULL when no weight column
+ * was asked for. Both belong to the reader and stay valid until the next
+ * call on it (next, rewind, free). *rows is 0 (and *x NULL) at the end of
+ * the file, and from then on until gmix_reader_rewind. A block holds
+ * max_rows rows unless the file ends first; under drop_bad_rows bad rows
+ * are skipped and counted (gmix_reader_dropped_rows), and the block is
+ * still filled. The memory a reader holds is bounded by the largest
+ * max_rows asked for (plus, for text, a read buffer and the longest line),
+ * never by the size of the file.
+ * Errors name the file and the line (text, 1-based, counted in the whole
+ * file) or row (.npy) and column, as gmix_table_read's; after an error the
+ * reader refuses to read on (GMIX_EINVAL) until rewound. The outputs are
+ * written only on success. GMIX_OK, GMIX_EINVAL (NULL r, x or rows,
+ * max_rows = 0), GMIX_EIO, GMIX_EPARSE, GMIX_ENONFINITE, GMIX_EOVERFLOW,
+ * GMIX_ENOMEM.
+ */
+GMIX_API gmix_status gmix_reader_next(gmix_reader *r, size_t max_rows,
+                                      const double **x, const double **w,
+                                      size_t *rows, gmix_error *err);
+
+/* Go back to the first data row, for another pass: the blocks that follow
+ * are the same as in the first pass (for a file that did not change), and
+ * the count of dropped rows starts again from 0. Standard input cannot be
+ * rewound (GMIX_EINVAL). GMIX_OK, GMIX_EINVAL, GMIX_EIO. */
+GMIX_API gmix_status gmix_reader_rewind(gmix_reader *r, gmix_error *err);
+
+/* Columns of every block (after selection; the weight column is not one).
+ * 0 for NULL. */
+GMIX_API size_t gmix_reader_cols(const gmix_reader *r);
+/* Name of column j from the header, or NULL (no header, a .npy file, j out
+ * of range, r NULL). Valid until gmix_reader_free. */
+GMIX_API const char *gmix_reader_column_name(const gmix_reader *r, size_t j);
+/* Rows dropped under drop_bad_rows since opening or the last rewind. */
+GMIX_API size_t gmix_reader_dropped_rows(const gmix_reader *r);
+/* Close the file and release the reader; NULL does nothing. */
+GMIX_API void gmix_reader_free(gmix_reader *r);
 
 /* Write x[n][d] (read-only, not retained) as a little-endian float64
  * C-order .npy file, atomically and with the file mode of gmix_model_save.

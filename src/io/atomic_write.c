@@ -90,8 +90,8 @@ static int sync_folder(const char *dir) {
   return e;
 }
 
-gmix_status gmix__atomic_write(const char *path, gmix__writer writer,
-                               void *ctx, gmix_error *err) {
+gmix_status gmix__atomic_write(const char *path, gmix__writer writer, void *ctx,
+                               gmix_error *err) {
   char why[GMIX__ERRNO_TEXT_SIZE];
   if (!path || !*path || !writer)
     return gmix__error(err, GMIX_EINVAL, "atomic write: no %s given",

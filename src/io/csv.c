@@ -1,13 +1,20 @@
 /*
- * io_csv.c -- delimited text: CSV, TSV, ';'-separated and
+ * csv.c -- delimited text: CSV, TSV, ';'-separated and
  * whitespace-separated numbers, with an optional header row.
  *
  * The input is read in large blocks and split into lines in place; each
- * line is parsed field by field without copying. Numbers take a fast path
- * that is exact for the common case (at most 19 significant digits, a
- * mantissa below 2^53 and a decimal exponent within +-22: one correctly
- * rounded multiplication or division of two exact doubles) and fall back to
- * strtod for everything else, so every value is bit-identical to strtod's.
+ * line is parsed field by field without copying. One parser serves the
+ * whole-file reader, the part reader and the block stream: opening reads
+ * up to the first content line (delimiter, header, column selection),
+ * after which rows are parsed in blocks of at most a given count, from
+ * wherever the input was positioned (the start of the data, or the first
+ * line of a byte range), until the input or the range ends.
+ *
+ * Numbers take a fast path that is exact for the common case (at most 19
+ * significant digits, a mantissa below 2^53 and a decimal exponent within +-22:
+ * one correctly rounded multiplication or division of two exact doubles) and
+ * fall back to strtod for everything else, so every value is bit-identical to
+ * strtod's.
  *
  * strtod follows the C locale's decimal point; a program that changes
  * LC_NUMERIC may see the (rare) fallback cases parsed differently.
@@ -39,17 +46,17 @@ typedef struct reader {
   gmix_error *err;
 
   char delim;   /* ' ' means any run of blanks                          */
-  int started;  /* the first content line has been seen                 */
   size_t line;  /* 1-based number of the line being parsed              */
   size_t ncols; /* fields per row, from the first content line          */
   size_t *dest; /* per file column: output column, SKIP or WEIGHT       */
   size_t nkeep; /* output columns                                       */
   int has_weight;
 
-  double *data; /* cap_rows x nkeep                                     */
+  double *data; /* cap_rows x nkeep: the rows of the current block      */
   double *weights;
   size_t rows, cap_rows, dropped;
-  char **names; /* nkeep names of the selected columns, or NULL         */
+  size_t row_limit; /* the block ends at this many rows                  */
+  char **names;     /* nkeep names of the selected columns, or NULL         */
 
   /* The first bad cell of the row being parsed. */
   size_t bad_col;
@@ -330,13 +337,16 @@ static int parse_cell(char *s, char *e, double *out) {
   return gmix__parse_double(s, e, out);
 }
 
-/* Make room for one more row. */
+/* Make room for one more row: the block doubles, up to its row limit
+ * (which the caller keeps above r->rows). */
 static gmix_status ensure_row(reader *r) {
   if (r->rows < r->cap_rows)
     return GMIX_OK;
   size_t cap = r->cap_rows ? r->cap_rows : INITIAL_ROWS, bytes;
   if (r->cap_rows && !gmix__mul(cap, 2, &cap))
-    return gmix__error(r->err, GMIX_EOVERFLOW, "%s: too many rows", r->file);
+    cap = SIZE_MAX;
+  if (cap > r->row_limit)
+    cap = r->row_limit;
   if (!gmix__mul3(cap, r->nkeep, sizeof(double), &bytes))
     return gmix__error(r->err, GMIX_EOVERFLOW, "%s: too many rows", r->file);
   double *d = gmix__realloc(r->data, bytes);
@@ -594,131 +604,329 @@ done:
   return st;
 }
 
-/* Handle one physical line [s, e), where *e is its '\n'. */
-static gmix_status process_line(reader *r, char *s, char *e) {
+/* Count the physical line [*s, *e) (where **e is its '\n') and trim its
+ * '\r' and, on line 1, a UTF-8 byte order mark. Returns 0 when the line is
+ * blank or a comment. */
+static int content(reader *r, char **s, char **e) {
   r->line++;
-  if (e > s && e[-1] == '\r')
-    e--;
-  if (r->line == 1 && e - s >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
-    s += 3; /* UTF-8 byte order mark */
-  char *p = s;
-  while (p < e && is_blank(*p))
+  if (*e > *s && (*e)[-1] == '\r')
+    (*e)--;
+  if (r->line == 1 && *e - *s >= 3 && memcmp(*s, "\xEF\xBB\xBF", 3) == 0)
+    *s += 3;
+  const char *p = *s;
+  while (p < *e && is_blank(*p))
     p++;
-  if (p == e || *p == '#')
-    return GMIX_OK;
-  if (!r->started) {
-    int is_header = 0;
-    gmix_status st = first_line(r, s, e, &is_header);
-    if (st != GMIX_OK)
-      return st;
-    r->started = 1;
-    if (is_header)
-      return GMIX_OK;
-  }
-  return parse_row(r, s, e);
+  return p != *e && *p != '#';
 }
 
-/* Read the whole input block by block, handing complete lines to
- * process_line. The buffer keeps one spare byte past its capacity for the
- * newline that ends a last line without one. */
-static gmix_status read_lines(reader *r, int fd) {
-  size_t cap = GMIX__CSV_BLOCK_BYTES, len = 0, scanned = 0;
-  char *buf = gmix__malloc(cap + 1);
-  gmix_status st = GMIX_OK;
-  if (!buf)
-    return gmix__error(r->err, GMIX_ENOMEM, "%s: out of memory", r->file);
+/* ---- the input, handed out line by line -------------------------------- */
+
+typedef struct input {
+  int fd;
+  char *buf;       /* cap + 1 bytes: one spare for the '\n' that ends a
+                      last line without one                              */
+  size_t cap, len; /* buf[0, len) holds input                            */
+  size_t pos;      /* first byte not yet handed out                      */
+  size_t scanned;  /* bytes from pos known to hold no '\n'               */
+  size_t last;     /* where the line handed out last starts              */
+  uint64_t base;   /* input offset of buf[0]                             */
+  int eof;
+} input;
+
+struct gmix__text {
+  reader r;
+  input in;
+  uint64_t data_from; /* offset of the first line that can hold data     */
+  size_t data_line;   /* physical lines before it                        */
+  uint64_t end;       /* lines starting at or after this are not read    */
+  int done;           /* the input or the range has ended                */
+};
+
+/* Read more input after the bytes held: first move the bytes not handed
+ * out to the front, and grow the buffer when they fill it (a line longer
+ * than the buffer). Sets in->eof at the end of the input. */
+static gmix_status refill(gmix__text *t) {
+  input *in = &t->in;
+  if (in->pos > 0) {
+    memmove(in->buf, in->buf + in->pos, in->len - in->pos);
+    in->base += in->pos;
+    in->len -= in->pos;
+    in->pos = 0;
+  }
+  if (in->len == in->cap) {
+    size_t bigger;
+    char *b = NULL;
+    if (gmix__mul(in->cap, 2, &bigger) && bigger < SIZE_MAX)
+      b = gmix__realloc(in->buf, bigger + 1);
+    if (!b)
+      return gmix__error(t->r.err, GMIX_ENOMEM,
+                         "%s: out of memory for a line of %zu bytes at line "
+                         "%zu",
+                         t->r.file, in->len, t->r.line + 1);
+    in->buf = b;
+    in->cap = bigger;
+  }
   for (;;) {
-    ssize_t got = read(fd, buf + len, cap - len);
+    ssize_t got = read(in->fd, in->buf + in->len, in->cap - in->len);
     if (got < 0) {
       char why[GMIX__ERRNO_TEXT_SIZE];
       if (errno == EINTR)
         continue;
       gmix__errno_text(errno, why, sizeof why);
-      st = gmix__error(r->err, GMIX_EIO, "%s: read error: %s", r->file, why);
-      break;
+      return gmix__error(t->r.err, GMIX_EIO, "%s: read error: %s", t->r.file,
+                         why);
     }
-    if (got == 0) {
-      if (len > 0) {
-        buf[len] = '\n';
-        st = process_line(r, buf, buf + len);
-      }
-      break;
-    }
-    len += (size_t)got;
-    char *p = buf, *end = buf + len, *nl;
-    char *from = buf + scanned;
-    while ((nl = memchr(from, '\n', (size_t)(end - from))) != NULL) {
-      st = process_line(r, p, nl);
-      if (st != GMIX_OK)
-        goto out;
-      p = from = nl + 1;
-    }
-    len = (size_t)(end - p);
-    memmove(buf, p, len);
-    scanned = len;
-    if (len == cap) {
-      size_t bigger;
-      char *b = NULL;
-      if (gmix__mul(cap, 2, &bigger) && bigger < SIZE_MAX)
-        b = gmix__realloc(buf, bigger + 1);
-      if (!b) {
-        st = gmix__error(r->err, GMIX_ENOMEM,
-                         "%s: out of memory for a line of %zu bytes at line "
-                         "%zu",
-                         r->file, len, r->line + 1);
-        break;
-      }
-      buf = b;
-      cap = bigger;
-    }
+    if (got == 0)
+      in->eof = 1;
+    in->len += (size_t)got;
+    return GMIX_OK;
   }
-out:
-  gmix__free(buf);
+}
+
+/* The next physical line: [*s, *e) where **e is its '\n' (written into
+ * the spare byte for a last line without one), starting at input offset
+ * *at. *have is 0 at the end of the input. The line stays in place until
+ * the next call. */
+static gmix_status next_line(gmix__text *t, char **s, char **e, uint64_t *at,
+                             int *have) {
+  input *in = &t->in;
+  for (;;) {
+    char *from = in->buf + in->pos + in->scanned;
+    char *nl = memchr(from, '\n', in->len - in->pos - in->scanned);
+    if (nl || (in->eof && in->pos < in->len)) {
+      *s = in->buf + in->pos;
+      *at = in->base + in->pos;
+      in->last = in->pos;
+      if (nl) {
+        in->pos = (size_t)(nl - in->buf) + 1;
+      } else {
+        nl = in->buf + in->len;
+        *nl = '\n';
+        in->pos = in->len;
+      }
+      *e = nl;
+      in->scanned = 0;
+      *have = 1;
+      return GMIX_OK;
+    }
+    if (in->eof) {
+      *have = 0;
+      return GMIX_OK;
+    }
+    in->scanned = in->len - in->pos;
+    gmix_status st = refill(t);
+    if (st != GMIX_OK)
+      return st;
+  }
+}
+
+/* Hand the line returned last out again at the next call. */
+static void unread_line(input *in) {
+  in->pos = in->last;
+  in->scanned = 0;
+}
+
+/* Move to the first line that starts after input offset `target`: past
+ * the first '\n' at or after it, counting the newlines passed into
+ * r->line. Bytes are read and dropped; the buffer never grows. */
+static gmix_status skip_past(gmix__text *t, uint64_t target) {
+  input *in = &t->in;
+  for (;;) {
+    if (in->pos == in->len) {
+      if (in->eof)
+        break;
+      gmix_status st = refill(t);
+      if (st != GMIX_OK)
+        return st;
+      continue;
+    }
+    char *p = in->buf + in->pos, *lim = in->buf + in->len;
+    uint64_t here = in->base + in->pos;
+    if (here < target) {
+      if (target - here < (uint64_t)(lim - p))
+        lim = p + (target - here);
+      while ((p = memchr(p, '\n', (size_t)(lim - p))) != NULL) {
+        t->r.line++;
+        p++;
+      }
+      in->pos = (size_t)(lim - in->buf);
+      continue;
+    }
+    char *nl = memchr(p, '\n', (size_t)(lim - p));
+    if (nl) {
+      t->r.line++;
+      in->pos = (size_t)(nl - in->buf) + 1;
+      break;
+    }
+    in->pos = in->len;
+  }
+  in->scanned = 0;
+  return GMIX_OK;
+}
+
+/* ---- the reader's entry points ----------------------------------------- */
+
+void gmix__text_free(gmix__text *t) {
+  if (!t)
+    return;
+  gmix__free(t->r.dest);
+  gmix__free(t->r.data);
+  gmix__free(t->r.weights);
+  free_names(t->r.names, t->r.nkeep);
+  gmix__free(t->in.buf);
+  gmix__free(t);
+}
+
+gmix_status gmix__text_open(int fd, const char *file,
+                            const gmix_read_options *opt, gmix__text **out,
+                            gmix_error *err) {
+  gmix__text *t = gmix__calloc(1, sizeof *t);
+  if (!t)
+    return gmix__error(err, GMIX_ENOMEM, "%s: out of memory", file);
+  t->r.file = file;
+  t->r.opt = opt;
+  t->r.err = err;
+  t->r.row_limit = SIZE_MAX;
+  t->in.fd = fd;
+  t->in.cap = GMIX__CSV_BLOCK_BYTES;
+  t->end = UINT64_MAX;
+  t->in.buf = gmix__malloc(t->in.cap + 1);
+  gmix_status st = GMIX_OK;
+  if (!t->in.buf) {
+    st = gmix__error(err, GMIX_ENOMEM, "%s: out of memory", file);
+    goto fail;
+  }
+  /* Up to the first content line, which sets the delimiter, the number of
+   * fields and the columns, and may be the header. */
+  for (;;) {
+    char *s, *e;
+    uint64_t at;
+    int have, is_header = 0;
+    if ((st = next_line(t, &s, &e, &at, &have)) != GMIX_OK)
+      goto fail;
+    if (!have) {
+      st = gmix__error(err, GMIX_EPARSE, "%s: no data rows", file);
+      goto fail;
+    }
+    if (!content(&t->r, &s, &e))
+      continue;
+    if ((st = first_line(&t->r, s, e, &is_header)) != GMIX_OK)
+      goto fail;
+    if (is_header) {
+      t->data_from = t->in.base + t->in.pos;
+    } else {
+      t->data_from = at;
+      t->r.line--;
+      unread_line(&t->in);
+    }
+    t->data_line = t->r.line;
+    break;
+  }
+  *out = t;
+  return GMIX_OK;
+fail:
+  gmix__text_free(t);
   return st;
 }
 
-gmix_status gmix__csv_read(int fd, const char *file,
-                           const gmix_read_options *opt, gmix_table *t,
-                           gmix_error *err) {
-  reader r;
-  memset(&r, 0, sizeof r);
-  r.file = file;
-  r.opt = opt;
-  r.err = err;
-  gmix_status st = read_lines(&r, fd);
-  if (st == GMIX_OK && r.rows == 0) {
-    if (r.dropped)
-      st = gmix__error(err, GMIX_EPARSE,
-                       "%s: no data rows (%zu bad row%s dropped)", file,
-                       r.dropped, r.dropped == 1 ? "" : "s");
-    else
-      st = gmix__error(err, GMIX_EPARSE, "%s: no data rows", file);
+gmix_status gmix__text_part(gmix__text *t, uint64_t size, size_t part,
+                            size_t n_parts, gmix_error *err) {
+  uint64_t from = gmix__share_bound(size, part, n_parts);
+  t->r.err = err;
+  t->end = gmix__share_bound(size, part + 1, n_parts);
+  /* The input stands at data_from. A share that starts later begins with
+   * the first line that starts in it: the one after the first newline at
+   * or after its byte from - 1. */
+  if (from > t->data_from)
+    return skip_past(t, from - 1);
+  return GMIX_OK;
+}
+
+gmix_status gmix__text_next(gmix__text *t, size_t max_rows, const double **data,
+                            const double **weights, size_t *rows,
+                            gmix_error *err) {
+  reader *r = &t->r;
+  r->err = err;
+  r->rows = 0;
+  r->row_limit = max_rows;
+  while (!t->done && r->rows < max_rows) {
+    char *s, *e;
+    uint64_t at;
+    int have;
+    gmix_status st = next_line(t, &s, &e, &at, &have);
+    if (st != GMIX_OK)
+      return st;
+    if (!have || at >= t->end) {
+      t->done = 1;
+      break;
+    }
+    if (content(r, &s, &e) && (st = parse_row(r, s, e)) != GMIX_OK)
+      return st;
   }
-  gmix__free(r.dest);
-  if (st != GMIX_OK) {
-    gmix__free(r.data);
-    gmix__free(r.weights);
-    free_names(r.names, r.nkeep);
+  *data = r->data;
+  *weights = r->weights;
+  *rows = r->rows;
+  return GMIX_OK;
+}
+
+gmix_status gmix__text_rewind(gmix__text *t, gmix_error *err) {
+  if (lseek(t->in.fd, (off_t)t->data_from, SEEK_SET) < 0) {
+    char why[GMIX__ERRNO_TEXT_SIZE];
+    gmix__errno_text(errno, why, sizeof why);
+    return gmix__error(err, GMIX_EIO, "%s: cannot rewind: %s", t->r.file, why);
+  }
+  t->in.base = t->data_from;
+  t->in.len = t->in.pos = t->in.scanned = 0;
+  t->in.eof = 0;
+  t->r.line = t->data_line;
+  t->r.rows = t->r.dropped = 0;
+  t->done = 0;
+  return GMIX_OK;
+}
+
+size_t gmix__text_cols(const gmix__text *t) {
+  return t->r.nkeep;
+}
+
+const char *gmix__text_column_name(const gmix__text *t, size_t j) {
+  return t->r.names && j < t->r.nkeep ? t->r.names[j] : NULL;
+}
+
+size_t gmix__text_dropped(const gmix__text *t) {
+  return t->r.dropped;
+}
+
+gmix_status gmix__text_take(gmix__text *t, gmix_table *tab, gmix_error *err) {
+  reader *r = &t->r;
+  const double *data, *weights;
+  size_t rows;
+  gmix_status st = gmix__text_next(t, SIZE_MAX, &data, &weights, &rows, err);
+  if (st != GMIX_OK)
     return st;
-  }
   /* Give back the unused tail of the doubling growth; a failure to shrink
    * only keeps the larger block. */
-  if (r.cap_rows > r.rows) {
-    double *d = gmix__realloc(r.data, r.rows * r.nkeep * sizeof(double));
+  if (r->cap_rows > r->rows && r->rows > 0) {
+    double *d = gmix__realloc(r->data, r->rows * r->nkeep * sizeof(double));
     if (d)
-      r.data = d;
-    if (r.weights) {
-      double *w = gmix__realloc(r.weights, r.rows * sizeof(double));
+      r->data = d;
+    if (r->weights) {
+      double *w = gmix__realloc(r->weights, r->rows * sizeof(double));
       if (w)
-        r.weights = w;
+        r->weights = w;
     }
   }
-  t->rows = r.rows;
-  t->cols = r.nkeep;
-  t->owned = r.data;
-  t->data = r.data;
-  t->weights = r.weights;
-  t->names = r.names;
-  t->dropped = r.dropped;
+  tab->rows = r->rows;
+  tab->cols = r->nkeep;
+  tab->owned = r->rows ? r->data : NULL;
+  tab->data = tab->owned;
+  tab->weights = r->rows ? r->weights : NULL;
+  tab->names = r->names;
+  tab->dropped = r->dropped;
+  if (r->rows) {
+    r->data = NULL;
+    r->weights = NULL;
+  }
+  r->names = NULL;
+  r->rows = r->cap_rows = 0;
   return GMIX_OK;
 }

@@ -611,8 +611,7 @@ static gmix_status read_reseeds(const source *src, const cJSON *fit, size_t k,
     if (s != GMIX_OK)
       break;
     if (ev[i].component >= k || ev[i].source >= k) {
-      s = fail(src, GMIX_EFORMAT,
-               "%s is %zu, but the model has %zu components",
+      s = fail(src, GMIX_EFORMAT, "%s is %zu, but the model has %zu components",
                shown[ev[i].component >= k ? 2 : 3],
                ev[i].component >= k ? ev[i].component : ev[i].source, k);
       break;
@@ -630,13 +629,15 @@ static gmix_status read_reseeds(const source *src, const cJSON *fit, size_t k,
         if (strcmp(reason->valuestring, reseed_reason_names[r]) == 0)
           break;
     if (r == N_RESEED_REASONS) {
+      char got[48];
+      if (cJSON_IsString(reason))
+        snprintf(got, sizeof got, "'%.32s'", reason->valuestring);
+      else
+        snprintf(got, sizeof got, "%s", reason ? json_kind(reason) : "nothing");
       s = fail(src, GMIX_EFORMAT,
                "'fit.reseeds'[%zu].reason must be \"empty\" or \"not_pd\" "
-               "(got %s%.32s%s)",
-               i, cJSON_IsString(reason) ? "'" : reason ? json_kind(reason)
-                                                        : "nothing",
-               cJSON_IsString(reason) ? reason->valuestring : "",
-               cJSON_IsString(reason) ? "'" : "");
+               "(got %s)",
+               i, got);
       break;
     }
     ev[i].reason = (gmix_reseed_reason)r;

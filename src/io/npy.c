@@ -1,5 +1,5 @@
 /*
- * io_npy.c -- NumPy .npy files (format versions 1.0, 2.0 and 3.0).
+ * npy.c -- NumPy .npy files (format versions 1.0, 2.0 and 3.0).
  *
  * A .npy file is the magic "\x93NUMPY", a version, a header length, a
  * header that is a Python dict literal such as
@@ -8,6 +8,10 @@
  * and either memory order, 1-D (n,) as n x 1 and 2-D (n, d). Large
  * little-endian float64 C-order files are memory-mapped; everything else is
  * converted into a fresh row-major double array.
+ *
+ * The whole-file reader, the part reader and the block stream share one
+ * path: the header is read once, and any run of rows is then read by file
+ * offset (pread), in either memory order, without touching other rows.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -31,6 +35,9 @@
 #define NPY_MAX_DEPTH 32
 /* Bytes converted per read when the data need converting. */
 #define NPY_CHUNK_BYTES ((size_t)1 << 20)
+/* At most this many bytes per read call: some systems refuse or split
+ * larger requests. */
+#define NPY_MAX_READ_BYTES ((size_t)1 << 30)
 /* numpy aligns the start of the data to this many bytes. */
 #define NPY_ALIGN 64
 
@@ -47,8 +54,8 @@ static ssize_t read_full(int fd, void *buf, size_t len) {
   size_t done = 0;
   while (done < len) {
     size_t want = len - done;
-    if (want > ((size_t)1 << 30))
-      want = (size_t)1 << 30;
+    if (want > NPY_MAX_READ_BYTES)
+      want = NPY_MAX_READ_BYTES;
     ssize_t got = read(fd, (char *)buf + done, want);
     if (got < 0) {
       if (errno == EINTR)
@@ -243,6 +250,30 @@ static const char *parse_header(const char *text, size_t len, npy_header *h) {
 
 /* ---- data --------------------------------------------------------------- */
 
+struct gmix__npy {
+  int fd;
+  const char *file;
+  const gmix_read_options *opt;
+  size_t n, d;     /* the shape: n rows of d values                    */
+  size_t size;     /* bytes per item: 8 (float64) or 4 (float32)       */
+  int swap;        /* the file's byte order is not the host's          */
+  int fortran;     /* column-major with n and d above 1                */
+  uint64_t offset; /* where the data start in the file                 */
+  uint64_t file_size;
+  int regular; /* a regular file (file_size is known)              */
+  gmix__selection sel;
+  int identity;      /* every column kept, in order, and no weights      */
+  size_t first, end; /* rows [first, end) are read: the part            */
+  size_t next;       /* the next row to read                             */
+  size_t dropped;    /* rows dropped since opening or rewinding          */
+  /* Buffers of the block stream, for cap_rows rows. */
+  double *raw;     /* cap_rows x d values as read                      */
+  double *data;    /* cap_rows x sel.n_keep kept values                */
+  double *weights; /* cap_rows weights, or NULL                        */
+  size_t cap_rows;
+  unsigned char *chunk; /* NPY_CHUNK_BYTES for converting items          */
+};
+
 /* Decode one item of `size` bytes (4 or 8) at p, swapping when `swap`. */
 static double load_item(const unsigned char *p, size_t size, int swap) {
   unsigned char b[8];
@@ -261,65 +292,74 @@ static double load_item(const unsigned char *p, size_t size, int swap) {
   return (double)f;
 }
 
-/* Read the n x d array (total = n * d items) that follows the header into
- * the row-major `out`, converting from items of `size` bytes, swapped when
- * `swap`, stored in Fortran order when `fortran`. GMIX_EPARSE when the file
- * ends early, GMIX_EIO on a read error, GMIX_ENOMEM. */
-static gmix_status read_data(int fd, const char *file, double *out, size_t n,
-                             size_t d, size_t size, int swap, int fortran,
-                             size_t total, gmix_error *err) {
-  char why[GMIX__ERRNO_TEXT_SIZE];
-  if (size == 8 && !swap && (!fortran || n == 1 || d == 1)) {
-    ssize_t got = read_full(fd, out, total * 8);
+/* Read `len` bytes at file offset `at` into buf, retrying short reads:
+ * GMIX_OK, GMIX_EIO on a read error, GMIX_EPARSE when the file ends
+ * first. */
+static gmix_status read_at(const gmix__npy *z, void *buf, size_t len,
+                           uint64_t at, gmix_error *err) {
+  size_t done = 0;
+  while (done < len) {
+    size_t want = len - done;
+    if (want > NPY_MAX_READ_BYTES)
+      want = NPY_MAX_READ_BYTES;
+    ssize_t got = pread(z->fd, (char *)buf + done, want, (off_t)(at + done));
     if (got < 0) {
+      char why[GMIX__ERRNO_TEXT_SIZE];
+      if (errno == EINTR)
+        continue;
       gmix__errno_text(errno, why, sizeof why);
-      return gmix__error(err, GMIX_EIO, "%s: read error: %s", file, why);
+      return gmix__error(err, GMIX_EIO, "%s: read error: %s", z->file, why);
     }
-    if ((size_t)got < total * 8)
+    if (got == 0)
       return gmix__error(err, GMIX_EPARSE,
-                         "%s: truncated: the shape (%zu, %zu) needs %zu bytes "
-                         "of data, the file has %zu",
-                         file, n, d, total * 8, (size_t)got);
-    return GMIX_OK;
+                         "%s: truncated: the data of shape (%zu, %zu) end "
+                         "at byte %ju",
+                         z->file, z->n, z->d, (uintmax_t)(at + done));
+    done += (size_t)got;
   }
-  unsigned char *chunk = gmix__malloc(NPY_CHUNK_BYTES);
-  if (!chunk)
-    return gmix__error(err, GMIX_ENOMEM, "%s: out of memory", file);
-  /* (i, j) of the next item in file order. */
-  size_t i = 0, j = 0, done = 0;
-  const size_t per_chunk = NPY_CHUNK_BYTES / size;
-  gmix_status st = GMIX_OK;
-  while (done < total) {
-    size_t want = total - done < per_chunk ? total - done : per_chunk;
-    ssize_t got = read_full(fd, chunk, want * size);
-    if (got < 0) {
-      gmix__errno_text(errno, why, sizeof why);
-      st = gmix__error(err, GMIX_EIO, "%s: read error: %s", file, why);
-      break;
-    }
-    if ((size_t)got < want * size) {
-      st = gmix__error(err, GMIX_EPARSE,
-                       "%s: truncated: the shape (%zu, %zu) needs %zu bytes "
-                       "of data, the file has %zu",
-                       file, n, d, total * size, done * size + (size_t)got);
-      break;
-    }
-    for (size_t k = 0; k < want; k++) {
-      out[i * d + j] = load_item(chunk + k * size, size, swap);
-      if (fortran) {
-        if (++i == n) {
-          i = 0;
-          j++;
-        }
-      } else if (++j == d) {
-        j = 0;
-        i++;
-      }
-    }
+  return GMIX_OK;
+}
+
+/* Read `count` items that lie one after another from file offset `at`,
+ * converting each to a double stored at out[k * stride]. */
+static gmix_status read_items(gmix__npy *z, uint64_t at, size_t count,
+                              double *out, size_t stride, gmix_error *err) {
+  if (z->size == sizeof(double) && !z->swap && stride == 1)
+    return read_at(z, out, count * sizeof(double), at, err);
+  if (!z->chunk && !(z->chunk = gmix__malloc(NPY_CHUNK_BYTES)))
+    return gmix__error(err, GMIX_ENOMEM, "%s: out of memory", z->file);
+  const size_t per_chunk = NPY_CHUNK_BYTES / z->size;
+  for (size_t done = 0; done < count;) {
+    size_t want = count - done < per_chunk ? count - done : per_chunk;
+    gmix_status st = read_at(z, z->chunk, want * z->size, at, err);
+    if (st != GMIX_OK)
+      return st;
+    for (size_t k = 0; k < want; k++)
+      out[(done + k) * stride] =
+          load_item(z->chunk + k * z->size, z->size, z->swap);
     done += want;
+    at += want * z->size;
   }
-  gmix__free(chunk);
-  return st;
+  return GMIX_OK;
+}
+
+/* Read rows [r0, r0 + m) of the file into the row-major m x d `out`. In C
+ * order they are one run of bytes; in Fortran order each column holds
+ * them as one run. No byte of another row is read. */
+static gmix_status read_rows(gmix__npy *z, size_t r0, size_t m, double *out,
+                             gmix_error *err) {
+  if (m == 0)
+    return GMIX_OK;
+  if (!z->fortran)
+    return read_items(z, z->offset + (uint64_t)r0 * z->d * z->size, m * z->d,
+                      out, 1, err);
+  for (size_t j = 0; j < z->d; j++) {
+    uint64_t at = z->offset + ((uint64_t)j * z->n + r0) * z->size;
+    gmix_status st = read_items(z, at, m, out + j, z->d, err);
+    if (st != GMIX_OK)
+      return st;
+  }
+  return GMIX_OK;
 }
 
 static const char *nonfinite_name(double v) {
@@ -327,124 +367,112 @@ static const char *nonfinite_name(double v) {
 }
 
 /*
- * Move the full n x d matrix `src` into the table, applying the column
- * selection and weight column of `opt` and checking every value it keeps
- * is finite: a row with a non-finite value is an error naming its row and
- * column (1-based, in the file), or dropped under drop_bad_rows. `owned`
- * is src when src was allocated (it then belongs to the table or is
- * freed), NULL when src points into the table's mapping (which is released
- * if the data have to be copied after all).
+ * Keep the selected columns of the m x d rows `src`, which are rows
+ * row_base, row_base + 1, ... of the file: the good ones go to `dst` (m x
+ * n_keep) and `w` (m, or NULL without a weight column), *kept says how
+ * many. A row with a non-finite value in a kept column is an error naming
+ * its row and column (1-based, in the whole file), or dropped and counted
+ * under drop_bad_rows.
  */
-static gmix_status finish(gmix_table *t, const char *file,
-                          const gmix_read_options *opt, const double *src,
-                          double *owned, size_t n, size_t d, gmix_error *err) {
-  gmix__selection sel;
-  gmix_status st = gmix__selection_resolve(&sel, file, NULL, d, opt, err);
-  if (st != GMIX_OK) {
-    gmix__free(owned);
-    return st;
-  }
-  int identity = !sel.has_weight && sel.n_keep == d;
-  for (size_t k = 0; identity && k < sel.n_keep; k++)
-    identity = sel.keep[k] == k;
-
-  size_t bad_row = n, bad_col = 0;
-  if (identity) {
-    for (size_t x = 0; x < n * d; x++) {
-      if (!isfinite(src[x])) {
-        bad_row = x / d;
-        bad_col = x % d;
-        break;
-      }
+static gmix_status filter_rows(gmix__npy *z, const double *src, size_t m,
+                               size_t row_base, double *dst, double *w,
+                               size_t *kept, gmix_error *err) {
+  const gmix__selection *sel = &z->sel;
+  const size_t d = z->d, k_out = sel->n_keep;
+  size_t rows = 0;
+  for (size_t i = 0; i < m; i++) {
+    const double *row = src + i * d;
+    size_t bad = d;
+    for (size_t k = 0; k < k_out && bad == d; k++) {
+      double v = row[sel->keep[k]];
+      if (!isfinite(v))
+        bad = sel->keep[k];
+      dst[rows * k_out + k] = v;
     }
-    if (bad_row == n) { /* nothing to change */
-      gmix__selection_free(&sel);
-      t->rows = n;
+    if (bad == d && sel->has_weight) {
+      if (!isfinite(row[sel->weight]))
+        bad = sel->weight;
+      else
+        w[rows] = row[sel->weight];
+    }
+    if (bad == d)
+      rows++;
+    else if (z->opt->drop_bad_rows)
+      z->dropped++;
+    else
+      return gmix__error(err, GMIX_ENONFINITE, "%s: row %zu, column %zu is %s",
+                         z->file, row_base + i + 1, bad + 1,
+                         nonfinite_name(row[bad]));
+  }
+  *kept = rows;
+  return GMIX_OK;
+}
+
+/*
+ * Move the m x d rows `src` (rows row_base, ... of the file) into the
+ * table, applying the column selection and the finiteness check. When
+ * every column is kept in order and every value is finite the table takes
+ * src itself: `owned` when src was allocated, else src points into the
+ * table's mapping. Otherwise the kept rows are copied and src (or the
+ * mapping) released. `owned` is freed on failure.
+ */
+static gmix_status finish(gmix__npy *z, gmix_table *t, const double *src,
+                          double *owned, size_t m, size_t row_base,
+                          gmix_error *err) {
+  const size_t d = z->d, k_out = z->sel.n_keep;
+  gmix_status st = GMIX_OK;
+  if (z->identity) {
+    size_t x = 0;
+    while (x < m * d && isfinite(src[x]))
+      x++;
+    if (x == m * d) { /* nothing to change */
+      t->rows = m;
       t->cols = d;
       t->owned = owned;
       t->data = src;
       return GMIX_OK;
     }
-    if (!opt->drop_bad_rows) {
-      st = gmix__error(err, GMIX_ENONFINITE, "%s: row %zu, column %zu is %s",
-                       file, bad_row + 1, bad_col + 1,
-                       nonfinite_name(src[bad_row * d + bad_col]));
-      gmix__selection_free(&sel);
-      gmix__free(owned);
-      return st;
-    }
   }
 
-  /* Copy the kept columns row by row, dropping or refusing bad rows. */
-  const size_t k_out = sel.n_keep;
   int overflow;
-  double *data = gmix__malloc_array(n, k_out * sizeof(double), &overflow);
-  double *w =
-      sel.has_weight ? gmix__malloc_array(n, sizeof(double), &overflow) : NULL;
-  size_t rows = 0, dropped = 0;
-  if (!data || (sel.has_weight && !w)) {
-    st = gmix__error(err, GMIX_ENOMEM, "%s: out of memory", file);
-    goto fail;
-  }
-  for (size_t i = 0; i < n; i++) {
-    const double *row = src + i * d;
-    size_t bad = d;
-    for (size_t k = 0; k < k_out && bad == d; k++) {
-      double v = row[sel.keep[k]];
-      if (!isfinite(v))
-        bad = sel.keep[k];
-      data[rows * k_out + k] = v;
-    }
-    if (bad == d && sel.has_weight) {
-      if (!isfinite(row[sel.weight]))
-        bad = sel.weight;
-      else
-        w[rows] = row[sel.weight];
-    }
-    if (bad == d) {
-      rows++;
-    } else if (opt->drop_bad_rows) {
-      dropped++;
-    } else {
-      st = gmix__error(err, GMIX_ENONFINITE, "%s: row %zu, column %zu is %s",
-                       file, i + 1, bad + 1, nonfinite_name(row[bad]));
-      goto fail;
-    }
-  }
-  if (rows == 0) {
-    st = gmix__error(err, GMIX_EPARSE,
-                     "%s: no data rows (%zu bad row%s dropped)", file, dropped,
-                     dropped == 1 ? "" : "s");
-    goto fail;
-  }
-  gmix__selection_free(&sel);
+  double *data = gmix__malloc_array(m, k_out * sizeof(double), &overflow);
+  double *w = z->sel.has_weight
+                  ? gmix__malloc_array(m, sizeof(double), &overflow)
+                  : NULL;
+  size_t rows = 0;
+  if (!data || (z->sel.has_weight && !w))
+    st = gmix__error(err, GMIX_ENOMEM, "%s: out of memory", z->file);
+  else
+    st = filter_rows(z, src, m, row_base, data, w, &rows, err);
   gmix__free(owned);
   if (t->map) {
     munmap(t->map, t->map_len);
     t->map = NULL;
     t->map_len = 0;
   }
+  if (st != GMIX_OK || rows == 0) {
+    gmix__free(data);
+    gmix__free(w);
+    data = w = NULL;
+    if (st != GMIX_OK)
+      return st;
+  }
   t->rows = rows;
   t->cols = k_out;
   t->owned = data;
   t->data = data;
   t->weights = w;
-  t->dropped = dropped;
+  t->dropped = z->dropped;
   return GMIX_OK;
-
-fail:
-  gmix__selection_free(&sel);
-  gmix__free(data);
-  gmix__free(w);
-  gmix__free(owned);
-  return st;
 }
 
-gmix_status gmix__npy_read(int fd, const char *file,
-                           const gmix_read_options *opt, gmix_table *t,
-                           gmix_error *err) {
+/* Read the preamble and header dict, check the dtype and shape, and fill
+ * the layout fields of z. */
+static gmix_status read_header(gmix__npy *z, gmix_error *err) {
   unsigned char pre[12];
+  const char *file = z->file;
   char why[GMIX__ERRNO_TEXT_SIZE];
+  int fd = z->fd;
   ssize_t got = read_full(fd, pre, 8);
   if (got < 0) {
     gmix__errno_text(errno, why, sizeof why);
@@ -522,7 +550,6 @@ gmix_status gmix__npy_read(int fd, const char *file,
                        "are read)",
                        file, h.descr);
   }
-  const int swap = file_little != little;
 
   /* shape */
   if (h.shape_overflow)
@@ -538,52 +565,167 @@ gmix_status gmix__npy_read(int fd, const char *file,
       bytes > SIZE_MAX - (pre_len + header_len))
     return gmix__error(err, GMIX_EOVERFLOW,
                        "%s: the shape (%zu, %zu) is too large", file, n, d);
-  if (n == 0)
-    return gmix__error(err, GMIX_EPARSE, "%s: no data rows", file);
   if (d == 0)
     return gmix__error(err, GMIX_EPARSE,
                        "%s: the shape (%zu, 0) has no columns", file, n);
-  const size_t offset = pre_len + header_len;
+  z->n = n;
+  z->d = d;
+  z->size = size;
+  z->swap = file_little != little;
+  z->fortran = h.fortran && n > 1 && d > 1;
+  z->offset = pre_len + header_len;
 
   struct stat sb;
-  int regular = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode);
-  if (regular && (uintmax_t)sb.st_size < (uintmax_t)offset + bytes)
-    return gmix__error(err, GMIX_EPARSE,
-                       "%s: truncated: the shape (%zu, %zu) needs %zu bytes "
-                       "of data, the file has %ju",
-                       file, n, d, bytes,
-                       (uintmax_t)sb.st_size > offset
-                           ? (uintmax_t)sb.st_size - offset
-                           : (uintmax_t)0);
+  z->regular = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode);
+  z->file_size = z->regular ? (uint64_t)sb.st_size : 0;
+  if (z->regular && z->file_size < z->offset + bytes)
+    return gmix__error(
+        err, GMIX_EPARSE,
+        "%s: truncated: the shape (%zu, %zu) needs %zu bytes "
+        "of data, the file has %ju",
+        file, n, d, bytes,
+        (uintmax_t)(z->file_size > z->offset ? z->file_size - z->offset : 0));
+  return GMIX_OK;
+}
 
-  const int c_layout = !h.fortran || n == 1 || d == 1;
-  if (opt->allow_mmap && regular && size == 8 && !swap && c_layout &&
-      offset % sizeof(double) == 0 &&
-      (uintmax_t)sb.st_size >= GMIX__NPY_MMAP_MIN_BYTES &&
-      (uintmax_t)sb.st_size <= SIZE_MAX) {
-    size_t len = (size_t)sb.st_size;
-    void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
-    if (map != MAP_FAILED) {
-      posix_madvise(map, len, POSIX_MADV_SEQUENTIAL);
-      t->map = map;
-      t->map_len = len;
-      return finish(t, file, opt, (const double *)((char *)map + offset), NULL,
-                    n, d, err);
+void gmix__npy_free(gmix__npy *z) {
+  if (!z)
+    return;
+  gmix__selection_free(&z->sel);
+  gmix__free(z->raw);
+  gmix__free(z->data);
+  gmix__free(z->weights);
+  gmix__free(z->chunk);
+  gmix__free(z);
+}
+
+gmix_status gmix__npy_open(int fd, const char *file,
+                           const gmix_read_options *opt, gmix__npy **out,
+                           gmix_error *err) {
+  gmix__npy *z = gmix__calloc(1, sizeof *z);
+  if (!z)
+    return gmix__error(err, GMIX_ENOMEM, "%s: out of memory", file);
+  z->fd = fd;
+  z->file = file;
+  z->opt = opt;
+  gmix_status st = read_header(z, err);
+  if (st == GMIX_OK)
+    st = gmix__selection_resolve(&z->sel, file, NULL, z->d, opt, err);
+  if (st != GMIX_OK) {
+    gmix__npy_free(z);
+    return st;
+  }
+  z->identity = !z->sel.has_weight && z->sel.n_keep == z->d;
+  for (size_t k = 0; z->identity && k < z->sel.n_keep; k++)
+    z->identity = z->sel.keep[k] == k;
+  z->end = z->n;
+  *out = z;
+  return GMIX_OK;
+}
+
+void gmix__npy_part(gmix__npy *z, size_t part, size_t n_parts) {
+  z->first = (size_t)gmix__share_bound(z->n, part, n_parts);
+  z->end = (size_t)gmix__share_bound(z->n, part + 1, n_parts);
+  z->next = z->first;
+}
+
+void gmix__npy_rewind(gmix__npy *z) {
+  z->next = z->first;
+  z->dropped = 0;
+}
+
+size_t gmix__npy_cols(const gmix__npy *z) {
+  return z->sel.n_keep;
+}
+
+size_t gmix__npy_dropped(const gmix__npy *z) {
+  return z->dropped;
+}
+
+gmix_status gmix__npy_take(gmix__npy *z, gmix_table *t, gmix_error *err) {
+  const size_t m = z->end - z->next, row_base = z->next, d = z->d;
+  z->next = z->end;
+  t->cols = z->sel.n_keep;
+  if (m == 0)
+    return GMIX_OK;
+  /* Sizes were checked against the whole shape when the header was read. */
+  const size_t bytes = m * d * sizeof(double);
+  const uint64_t start = z->offset + (uint64_t)row_base * d * sizeof(double);
+  if (z->opt->allow_mmap && z->regular && z->size == sizeof(double) &&
+      !z->swap && !z->fortran && z->offset % sizeof(double) == 0 &&
+      bytes >= GMIX__NPY_MMAP_MIN_BYTES) {
+    /* Map the rows' bytes only, from the page that holds the first. */
+    long page = sysconf(_SC_PAGESIZE);
+    uint64_t from = page > 0 ? start - start % (uint64_t)page : 0;
+    if (start + bytes - from <= SIZE_MAX) {
+      size_t len = (size_t)(start + bytes - from);
+      void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, z->fd, (off_t)from);
+      if (map != MAP_FAILED) {
+        posix_madvise(map, len, POSIX_MADV_SEQUENTIAL);
+        t->map = map;
+        t->map_len = len;
+        return finish(z, t, (const double *)((char *)map + (start - from)),
+                      NULL, m, row_base, err);
+      }
     }
     /* A file system that cannot map falls back to a copy. */
   }
-
-  double *out = gmix__malloc(total * sizeof(double));
+  double *out = gmix__malloc(bytes);
   if (!out)
     return gmix__error(err, GMIX_ENOMEM,
-                       "%s: out of memory for %zu x %zu doubles", file, n, d);
-  gmix_status st =
-      read_data(fd, file, out, n, d, size, swap, h.fortran, total, err);
+                       "%s: out of memory for %zu x %zu doubles", z->file, m,
+                       d);
+  gmix_status st = read_rows(z, row_base, m, out, err);
   if (st != GMIX_OK) {
     gmix__free(out);
     return st;
   }
-  return finish(t, file, opt, out, out, n, d, err);
+  return finish(z, t, out, out, m, row_base, err);
+}
+
+gmix_status gmix__npy_next(gmix__npy *z, size_t max_rows, const double **data,
+                           const double **weights, size_t *rows,
+                           gmix_error *err) {
+  const size_t d = z->d, k_out = z->sel.n_keep;
+  size_t want = z->end - z->next < max_rows ? z->end - z->next : max_rows;
+  if (want > z->cap_rows) {
+    /* want x d doubles fit: the whole shape was checked. */
+    double *raw = gmix__realloc(z->raw, want * d * sizeof(double));
+    if (raw)
+      z->raw = raw;
+    double *out =
+        raw ? gmix__realloc(z->data, want * k_out * sizeof(double)) : NULL;
+    if (out)
+      z->data = out;
+    double *w = out && z->sel.has_weight
+                    ? gmix__realloc(z->weights, want * sizeof(double))
+                    : NULL;
+    if (w)
+      z->weights = w;
+    if (!raw || !out || (z->sel.has_weight && !w))
+      return gmix__error(err, GMIX_ENOMEM,
+                         "%s: out of memory for a block of %zu rows", z->file,
+                         want);
+    z->cap_rows = want;
+  }
+  size_t kept = 0;
+  while (kept < want && z->next < z->end) {
+    size_t m = want - kept, got;
+    if (m > z->end - z->next)
+      m = z->end - z->next;
+    gmix_status st = read_rows(z, z->next, m, z->raw, err);
+    if (st == GMIX_OK)
+      st = filter_rows(z, z->raw, m, z->next, z->data + kept * k_out,
+                       z->weights ? z->weights + kept : NULL, &got, err);
+    if (st != GMIX_OK)
+      return st;
+    kept += got;
+    z->next += m;
+  }
+  *data = z->data;
+  *weights = z->weights;
+  *rows = kept;
+  return GMIX_OK;
 }
 
 /* ---- writing ------------------------------------------------------------ */

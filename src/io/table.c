@@ -1,20 +1,12 @@
 /*
- * table.c -- the gmix_table object: reading options, opening the input,
- * choosing the reader from the file's first bytes, column selection shared
- * by the readers, accessors and release.
+ * table.c -- the gmix_table object: reading options, the whole-file and
+ * part readers (built on the block reader of reader.c), column selection
+ * shared by the readers, accessors and release.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <unistd.h>
 
 #include "io_internal.h"
-
-/* The first byte of the NumPy magic string "\x93NUMPY". It can never begin
- * a text file we accept, so a file starting with it goes to the .npy
- * reader, which then checks the rest of the magic and reports it if bad. */
-#define NPY_FIRST_BYTE 0x93
 
 void gmix_read_options_init(gmix_read_options *opt) {
   if (!opt)
@@ -176,69 +168,61 @@ void gmix__errno_text(int e, char *buf, size_t cap) {
     gmix__clip_text(buf, cap, "unknown error", "unknown error" + 13);
 }
 
-/* Does the input start with the NumPy magic's first byte? Reads it with
- * pread so the file offset is untouched; a descriptor that cannot seek
- * (a pipe) is text. */
-static int looks_like_npy(int fd) {
-  unsigned char first = 0;
-  ssize_t got;
-  do
-    got = pread(fd, &first, 1, 0);
-  while (got < 0 && errno == EINTR);
-  return got == 1 && first == NPY_FIRST_BYTE;
-}
-
-gmix_status gmix_table_read(const char *path, const gmix_read_options *opt,
-                            gmix_table **out, gmix_error *err) {
-  gmix_read_options defaults;
+/* Open `path` with the block reader, restrict it to share `part` of
+ * `n_parts` when `whole` is 0, and take every row into a new table. The
+ * whole file must give at least one row; a share may give none. */
+static gmix_status read_table(const char *path, const gmix_read_options *opt,
+                              const char *caller, int whole, size_t part,
+                              size_t n_parts, gmix_table **out,
+                              gmix_error *err) {
   if (!path || !out)
-    return gmix__error(err, GMIX_EINVAL, "gmix_table_read: %s is NULL",
+    return gmix__error(err, GMIX_EINVAL, "%s: %s is NULL", caller,
                        path ? "out" : "path");
-  if (!opt) {
-    gmix_read_options_init(&defaults);
-    opt = &defaults;
-  }
-  if (opt->delimiter == '\n' || opt->delimiter == '\r' ||
-      opt->delimiter == '"' || opt->delimiter == '#')
-    return gmix__error(err, GMIX_EINVAL,
-                       "gmix_table_read: delimiter must not be a newline, a "
-                       "quote or '#'");
-  if (opt->header < -1 || opt->header > 1)
-    return gmix__error(err, GMIX_EINVAL,
-                       "gmix_table_read: header must be -1, 0 or 1 (got %d)",
-                       opt->header);
-
-  int use_stdin = strcmp(path, "-") == 0;
-  const char *file = use_stdin ? "<stdin>" : path;
-  int fd = STDIN_FILENO;
-  if (!use_stdin) {
-    do
-      fd = open(path, O_RDONLY | O_CLOEXEC);
-    while (fd < 0 && errno == EINTR);
-    if (fd < 0) {
-      char why[GMIX__ERRNO_TEXT_SIZE];
-      gmix__errno_text(errno, why, sizeof why);
-      return gmix__error(err, GMIX_EIO, "%s: %s", file, why);
-    }
-  }
-
+  gmix_reader *r = NULL;
+  gmix_status st = gmix__reader_open(path, opt, caller, !whole, &r, err);
+  if (st != GMIX_OK)
+    return st;
   gmix_table *t = gmix__calloc(1, sizeof *t);
-  gmix_status st;
-  if (!t) {
-    st = gmix__error(err, GMIX_ENOMEM, "%s: out of memory", file);
-  } else if (!use_stdin && looks_like_npy(fd)) {
-    st = gmix__npy_read(fd, file, opt, t, err);
-  } else {
-    st = gmix__csv_read(fd, file, opt, t, err);
+  if (!t)
+    st = gmix__error(err, GMIX_ENOMEM, "%s: out of memory", path);
+  if (st == GMIX_OK && !whole)
+    st = gmix__reader_part(r, part, n_parts, err);
+  if (st == GMIX_OK)
+    st = gmix__reader_take(r, t, err);
+  if (st == GMIX_OK && whole && t->rows == 0) {
+    const char *file = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    if (t->dropped)
+      st = gmix__error(err, GMIX_EPARSE,
+                       "%s: no data rows (%zu bad row%s dropped)", file,
+                       t->dropped, t->dropped == 1 ? "" : "s");
+    else
+      st = gmix__error(err, GMIX_EPARSE, "%s: no data rows", file);
   }
-  if (!use_stdin)
-    close(fd);
+  gmix_reader_free(r);
   if (st != GMIX_OK) {
     gmix_table_free(t);
     return st;
   }
   *out = t;
   return GMIX_OK;
+}
+
+gmix_status gmix_table_read(const char *path, const gmix_read_options *opt,
+                            gmix_table **out, gmix_error *err) {
+  return read_table(path, opt, "gmix_table_read", 1, 0, 1, out, err);
+}
+
+gmix_status gmix_table_read_part(const char *path, const gmix_read_options *opt,
+                                 size_t part, size_t n_parts, gmix_table **out,
+                                 gmix_error *err) {
+  /* NULL pointers are reported first, by read_table. */
+  if (path && out && (n_parts == 0 || part >= n_parts))
+    return gmix__error(err, GMIX_EINVAL,
+                       "gmix_table_read_part: part %zu of %zu parts (parts "
+                       "are numbered from 0 and there must be at least one)",
+                       part, n_parts);
+  return read_table(path, opt, "gmix_table_read_part", 0, part, n_parts, out,
+                    err);
 }
 
 size_t gmix_table_rows(const gmix_table *t) {

@@ -227,7 +227,7 @@ static char *slurp(const char *path) {
 /* A valid diag model with K = 3, d = 2, without its closing brace. */
 #define HEAD_DIAG_MODEL                                                        \
   "{\"format\": \"gmix-model\", \"version\": 1, \"covariance_type\": "         \
-  "\"diag\", \"n_components\": 3, \"n_features\": 2, \"weights\": [0.2, "     \
+  "\"diag\", \"n_components\": 3, \"n_features\": 2, \"weights\": [0.2, "      \
   "0.3, 0.5], \"means\": [[1, 2], [3, 4], [5, 6]], \"covariances\": [[1, "     \
   "2], [3, 4], [5, 6]]"
 
@@ -564,7 +564,7 @@ static void test_load_file_errors(void **state) {
 
 /* One re-seed event object. */
 #define RESEED(init, iter, comp, src, reason)                                  \
-  "{\"init\": " #init ", \"iteration\": " #iter ", \"component\": " #comp   \
+  "{\"init\": " #init ", \"iteration\": " #iter ", \"component\": " #comp      \
   ", \"source\": " #src ", \"reason\": " reason "}"
 
 typedef struct bad_case {
@@ -690,29 +690,28 @@ static const bad_case bad_cases[] = {
      "'fit.reseeds' must be an array (got an object)"},
     {HEAD_DIAG_MODEL ", \"fit\": {\"reseeds\": [7]}}", GMIX_EFORMAT,
      "'fit.reseeds'[0] must be an object (got a number)"},
-    {HEAD_DIAG_MODEL ", \"fit\": {\"reseeds\": [" RESEED(0, 1, 2, 0,
-                                                         "\"empty\"") ", {}]}}",
+    {HEAD_DIAG_MODEL
+     ", \"fit\": {\"reseeds\": [" RESEED(0, 1, 2, 0, "\"empty\"") ", {}]}}",
      GMIX_EFORMAT, "missing 'fit.reseeds'[1].init"},
-    {HEAD_DIAG_MODEL ", \"fit\": {\"reseeds\": [" RESEED(
-         0, -1, 2, 0, "\"empty\"") "]}}",
+    {HEAD_DIAG_MODEL
+     ", \"fit\": {\"reseeds\": [" RESEED(0, -1, 2, 0, "\"empty\"") "]}}",
      GMIX_EFORMAT,
      "'fit.reseeds'[0].iteration must be a whole number >= 0 (got -1)"},
-    {HEAD_DIAG_MODEL ", \"fit\": {\"reseeds\": [" RESEED(
-         0, 1, 3, 0, "\"empty\"") "]}}",
+    {HEAD_DIAG_MODEL
+     ", \"fit\": {\"reseeds\": [" RESEED(0, 1, 3, 0, "\"empty\"") "]}}",
      GMIX_EFORMAT,
      "'fit.reseeds'[0].component is 3, but the model has 3 components"},
-    {HEAD_DIAG_MODEL ", \"fit\": {\"reseeds\": [" RESEED(
-         0, 1, 0, 5, "\"empty\"") "]}}",
+    {HEAD_DIAG_MODEL
+     ", \"fit\": {\"reseeds\": [" RESEED(0, 1, 0, 5, "\"empty\"") "]}}",
      GMIX_EFORMAT, "'fit.reseeds'[0].source is 5, but the model has 3"},
-    {HEAD_DIAG_MODEL ", \"fit\": {\"reseeds\": [" RESEED(
-         0, 1, 1, 1, "\"empty\"") "]}}",
+    {HEAD_DIAG_MODEL
+     ", \"fit\": {\"reseeds\": [" RESEED(0, 1, 1, 1, "\"empty\"") "]}}",
      GMIX_EFORMAT, "'fit.reseeds'[0] re-seeds component 1 from itself"},
-    {HEAD_DIAG_MODEL ", \"fit\": {\"reseeds\": [" RESEED(
-         0, 1, 1, 0, "\"tired\"") "]}}",
+    {HEAD_DIAG_MODEL
+     ", \"fit\": {\"reseeds\": [" RESEED(0, 1, 1, 0, "\"tired\"") "]}}",
      GMIX_EFORMAT,
      "'fit.reseeds'[0].reason must be \"empty\" or \"not_pd\" (got 'tired')"},
-    {HEAD_DIAG_MODEL ", \"fit\": {\"reseeds\": [" RESEED(0, 1, 1, 0,
-                                                         "1") "]}}",
+    {HEAD_DIAG_MODEL ", \"fit\": {\"reseeds\": [" RESEED(0, 1, 1, 0, "1") "]}}",
      GMIX_EFORMAT,
      "'fit.reseeds'[0].reason must be \"empty\" or \"not_pd\" (got a "
      "number)"},

@@ -42,8 +42,8 @@ static gmix_status write_with(writer_kind kind, const char *path,
   const double w[2] = {0.25, 0.75}, mu[4] = {0, 1, 2, 3};
   const double cov[4] = {1, 2, 0.5, 0.25};
   gmix_model *m = NULL;
-  assert_int_equal(
-      gmix_model_create(GMIX_COV_DIAG, 2, 2, w, mu, cov, &m, NULL), GMIX_OK);
+  assert_int_equal(gmix_model_create(GMIX_COV_DIAG, 2, 2, w, mu, cov, &m, NULL),
+                   GMIX_OK);
   gmix_status st = gmix_model_save(m, path, err);
   gmix_model_free(m);
   return st;
