@@ -583,7 +583,11 @@ GMIX_API void gmix_free(void *p);
  * Data files: CSV, TSV, whitespace-separated text, NumPy .npy
  * ---------------------------------------------------------------------- */
 
+/* Fill with gmix_read_options_init() first, then overwrite fields; NULL
+ * options mean the defaults. struct_size: see "A stable interface" at the
+ * top of this header. */
 typedef struct gmix_read_options {
+  size_t struct_size; /* sizeof(gmix_read_options); set by init            */
   char delimiter; /* ',', '\t', ';', ' ' (any run of blanks), or 0 to detect.
                      Default 0.                                            */
   int header;     /* 1 present, 0 absent, -1 detect. Default -1.          */

@@ -43,7 +43,7 @@ static gmix_status validate(const double *x, size_t n, size_t d,
   if (d == 0)
     return gmix__error(err, GMIX_EINVAL, "data have no columns (d = 0)");
   if (!x)
-    return gmix__error(err, GMIX_EINVAL, "data pointer is NULL");
+    return gmix__null_argument(err, "x");
   if (n < opt->n_components)
     return gmix__error(err, GMIX_ETOOFEW,
                        "%zu rows cannot be fitted with %zu components "
@@ -225,8 +225,10 @@ static gmix_status push_history(gmix_em *em, double value) {
 gmix_status gmix_em_step(gmix_em *em, const double *x, size_t n, size_t d,
                          const double *w, gmix_iteration *info, int *converged,
                          gmix_error *err) {
-  if (!em || !x)
-    return gmix__error(err, GMIX_EINVAL, "NULL argument");
+  if (!em)
+    return gmix__null_argument(err, "em");
+  if (!x)
+    return gmix__null_argument(err, "x");
   if (n != em->n || d != em->d)
     return gmix__error(err, GMIX_EDIM,
                        "step on %zu x %zu data; the fit started on %zu x %zu",
@@ -262,8 +264,10 @@ gmix_status gmix_em_step(gmix_em *em, const double *x, size_t n, size_t d,
 
 gmix_status gmix_em_model(const gmix_em *em, gmix_model **out,
                           gmix_error *err) {
-  if (!em || !out)
-    return gmix__error(err, GMIX_EINVAL, "NULL argument");
+  if (!em)
+    return gmix__null_argument(err, "em");
+  if (!out)
+    return gmix__null_argument(err, "out");
   gmix_model *m = NULL;
   gmix_fit_report r;
   memset(&r, 0, sizeof r);

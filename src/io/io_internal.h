@@ -55,6 +55,12 @@ gmix_status gmix__selection_resolve(gmix__selection *sel, const char *file,
                                     gmix_error *err);
 void gmix__selection_free(gmix__selection *sel);
 
+/* Copy the caller's read options, of whatever version, into a full struct
+ * of this library's version (NULL gives the defaults). GMIX_EINVAL for a
+ * struct that gmix_read_options_init did not fill. */
+gmix_status gmix__read_options_read(const gmix_read_options *in,
+                                    gmix_read_options *out, gmix_error *err);
+
 /* floor(n * part / n_parts) without overflow, for part <= n_parts and
  * n_parts >= 1: where share `part` of n items (bytes or rows) starts. The
  * shares of parts 0 .. n_parts-1 cover [0, n) with no gap or overlap. */

@@ -241,9 +241,10 @@ static void write_fit(strbuf *b, const gmix_fit_report *r,
 
 gmix_status gmix_model_to_json(const gmix_model *m, char **out,
                                gmix_error *err) {
-  if (!m || !out)
-    return gmix__error(err, GMIX_EINVAL, "gmix_model_to_json: %s is NULL",
-                       m ? "out" : "model");
+  if (!m)
+    return gmix__null_argument(err, "model");
+  if (!out)
+    return gmix__null_argument(err, "out");
   gmix_covariance_type type = gmix_model_covariance_type(m);
   size_t k = gmix_model_n_components(m), d = gmix_model_n_features(m);
   size_t n_cov = gmix_covariance_size(type, k, d), n_means;
@@ -331,9 +332,12 @@ done:
 
 gmix_status gmix_model_save(const gmix_model *m, const char *path,
                             gmix_error *err) {
-  if (!m || !path || !*path)
-    return gmix__error(err, GMIX_EINVAL, "gmix_model_save: %s",
-                       !m ? "model is NULL" : "no file name");
+  if (!m)
+    return gmix__null_argument(err, "model");
+  if (!path)
+    return gmix__null_argument(err, "path");
+  if (!*path)
+    return gmix__error(err, GMIX_EINVAL, "gmix_model_save: no file name");
   char *text = NULL;
   gmix_status status = gmix_model_to_json(m, &text, err);
   if (status != GMIX_OK)
@@ -905,9 +909,10 @@ static gmix_status parse_model(const source *src, const char *text, size_t len,
 gmix_status gmix_model_from_json(const char *json, gmix_model **out,
                                  gmix_error *err) {
   source src = {NULL, err};
-  if (!json || !out)
-    return gmix__error(err, GMIX_EINVAL, "gmix_model_from_json: %s is NULL",
-                       json ? "out" : "json");
+  if (!json)
+    return gmix__null_argument(err, "json");
+  if (!out)
+    return gmix__null_argument(err, "out");
   return parse_model(&src, json, strlen(json), out);
 }
 
@@ -964,9 +969,10 @@ static gmix_status read_file(const source *src, const char *path, char **text,
 gmix_status gmix_model_load(const char *path, gmix_model **out,
                             gmix_error *err) {
   source src = {path, err};
-  if (!path || !out)
-    return gmix__error(err, GMIX_EINVAL, "gmix_model_load: %s is NULL",
-                       path ? "out" : "path");
+  if (!path)
+    return gmix__null_argument(err, "path");
+  if (!out)
+    return gmix__null_argument(err, "out");
   char *text = NULL;
   size_t len = 0;
   gmix_status s = read_file(&src, path, &text, &len);

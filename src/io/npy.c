@@ -786,7 +786,7 @@ gmix_status gmix_npy_write(const char *path, const double *x, size_t n,
     return gmix__error(err, GMIX_EINVAL,
                        "gmix_npy_write: %zu x %zu doubles overflow", n, d);
   if (!x && total > 0)
-    return gmix__error(err, GMIX_EINVAL, "gmix_npy_write: x is NULL");
+    return gmix__null_argument(err, "x");
   npy_image img = {x, n, d};
   return gmix__atomic_write(path, write_npy, &img, err);
 }

@@ -85,14 +85,15 @@ void gmix_reader_free(gmix_reader *r) {
 gmix_status gmix__reader_open(const char *path, const gmix_read_options *opt,
                               const char *caller, int for_parts,
                               gmix_reader **out, gmix_error *err) {
-  if (!path || !out)
-    return gmix__error(err, GMIX_EINVAL, "%s: %s is NULL", caller,
-                       path ? "out" : "path");
-  gmix_read_options defaults;
-  if (!opt) {
-    gmix_read_options_init(&defaults);
-    opt = &defaults;
-  }
+  if (!path)
+    return gmix__null_argument(err, "path");
+  if (!out)
+    return gmix__null_argument(err, "out");
+  gmix_read_options local;
+  gmix_status st0 = gmix__read_options_read(opt, &local, err);
+  if (st0 != GMIX_OK)
+    return st0;
+  opt = &local;
   if (opt->delimiter == '\n' || opt->delimiter == '\r' ||
       opt->delimiter == '"' || opt->delimiter == '#')
     return gmix__error(err, GMIX_EINVAL,
@@ -189,11 +190,12 @@ gmix_status gmix_reader_open(const char *path, const gmix_read_options *opt,
 
 gmix_status gmix_reader_next(gmix_reader *r, size_t max_rows, const double **x,
                              const double **w, size_t *rows, gmix_error *err) {
-  if (!r || !x || !rows)
-    return gmix__error(err, GMIX_EINVAL, "gmix_reader_next: %s is NULL",
-                       !r   ? "the reader"
-                       : !x ? "x"
-                            : "rows");
+  if (!r)
+    return gmix__null_argument(err, "reader");
+  if (!x)
+    return gmix__null_argument(err, "x");
+  if (!rows)
+    return gmix__null_argument(err, "rows");
   if (max_rows == 0)
     return gmix__error(err, GMIX_EINVAL,
                        "gmix_reader_next: max_rows must be at least 1");
@@ -220,7 +222,7 @@ gmix_status gmix_reader_next(gmix_reader *r, size_t max_rows, const double **x,
 
 gmix_status gmix_reader_rewind(gmix_reader *r, gmix_error *err) {
   if (!r)
-    return gmix__error(err, GMIX_EINVAL, "gmix_reader_rewind: reader is NULL");
+    return gmix__null_argument(err, "reader");
   if (r->is_stdin)
     return gmix__error(err, GMIX_EINVAL, "%s: standard input cannot be rewound",
                        r->file);

@@ -3,6 +3,7 @@
  * part readers (built on the block reader of reader.c), column selection
  * shared by the readers, accessors and release.
  */
+#include <stddef.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -12,12 +13,34 @@ void gmix_read_options_init(gmix_read_options *opt) {
   if (!opt)
     return;
   memset(opt, 0, sizeof *opt);
+  opt->struct_size = sizeof *opt;
   opt->delimiter = 0;
   opt->header = -1;
   opt->columns = NULL;
   opt->weight_column = NULL;
   opt->drop_bad_rows = 0;
   opt->allow_mmap = 1;
+}
+
+/* The first gmix_read_options that carried struct_size ends with
+ * allow_mmap; fields after it take their defaults for an older caller. */
+#define READ_OPTIONS_MIN_SIZE                                                  \
+  (offsetof(gmix_read_options, allow_mmap) + sizeof(int))
+
+gmix_status gmix__read_options_read(const gmix_read_options *in,
+                                    gmix_read_options *out, gmix_error *err) {
+  gmix_read_options_init(out);
+  if (!in)
+    return GMIX_OK; /* NULL means the defaults */
+  if (in->struct_size < READ_OPTIONS_MIN_SIZE)
+    return gmix__error(err, GMIX_EINVAL,
+                       "read options struct_size is %zu: fill them with "
+                       "gmix_read_options_init() first",
+                       in->struct_size);
+  size_t n = in->struct_size < sizeof *out ? in->struct_size : sizeof *out;
+  memcpy(out, in, n);
+  out->struct_size = sizeof *out;
+  return GMIX_OK;
 }
 
 void gmix__clip_text(char *buf, size_t cap, const char *s, const char *e) {
@@ -175,9 +198,10 @@ static gmix_status read_table(const char *path, const gmix_read_options *opt,
                               const char *caller, int whole, size_t part,
                               size_t n_parts, gmix_table **out,
                               gmix_error *err) {
-  if (!path || !out)
-    return gmix__error(err, GMIX_EINVAL, "%s: %s is NULL", caller,
-                       path ? "out" : "path");
+  if (!path)
+    return gmix__null_argument(err, "path");
+  if (!out)
+    return gmix__null_argument(err, "out");
   gmix_reader *r = NULL;
   gmix_status st = gmix__reader_open(path, opt, caller, !whole, &r, err);
   if (st != GMIX_OK)

@@ -169,8 +169,14 @@ static gmix_status create_common(gmix_covariance_type type, size_t k, size_t d,
                                  const double *weights, const double *means,
                                  const double *params, gmix_model **out,
                                  gmix_error *err) {
-  if (!weights || !means || !params || !out)
-    return gmix__error(err, GMIX_EINVAL, "NULL argument");
+  if (!weights)
+    return gmix__null_argument(err, "weights");
+  if (!means)
+    return gmix__null_argument(err, "means");
+  if (!params)
+    return gmix__null_argument(err, "covariances");
+  if (!out)
+    return gmix__null_argument(err, "out");
   gmix_model *m = NULL;
   gmix_status st = gmix__model_alloc(type, k, d, &m, err);
   if (st != GMIX_OK)
@@ -194,7 +200,7 @@ gmix_status gmix_model_create(gmix_covariance_type type, size_t k, size_t d,
                               const double *covariances, gmix_model **out,
                               gmix_error *err) {
   if (!out)
-    return gmix__error(err, GMIX_EINVAL, "NULL argument");
+    return gmix__null_argument(err, "out");
   gmix_model *m = NULL;
   gmix_status st =
       create_common(type, k, d, weights, means, covariances, &m, err);
@@ -223,7 +229,7 @@ gmix_model_create_from_precisions(gmix_covariance_type type, size_t k, size_t d,
                                   const double *precisions, gmix_model **out,
                                   gmix_error *err) {
   if (!out)
-    return gmix__error(err, GMIX_EINVAL, "NULL argument");
+    return gmix__null_argument(err, "out");
   gmix_model *m = NULL;
   gmix_status st =
       create_common(type, k, d, weights, means, precisions, &m, err);
@@ -402,7 +408,7 @@ gmix_status gmix__check_data(const double *x, size_t n, size_t d,
     return gmix__error(err, GMIX_EOVERFLOW,
                        "data of %zu rows x %zu columns overflow size_t", n, d);
   if (n > 0 && !x)
-    return gmix__error(err, GMIX_EINVAL, "data pointer is NULL");
+    return gmix__null_argument(err, "x");
   for (size_t i = 0; i < nd; i++)
     if (!isfinite(x[i]))
       return gmix__error(err, GMIX_ENONFINITE,
