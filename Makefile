@@ -11,7 +11,7 @@ CMAKE_ARGS ?=
 DEPS = gcc make cmake pkg-config libopenblas-openmp-dev liblapacke-dev \
        libcjson-dev libcmocka-dev python3 python3-numpy python3-pytest
 # Extra packages for `make bench` (peers measured in the same run).
-BENCH_DEPS = python3-sklearn python3-threadpoolctl libvlfeat-dev
+BENCH_DEPS = python3-sklearn python3-threadpoolctl libvlfeat-dev r-cran-mclust
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
