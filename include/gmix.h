@@ -325,6 +325,22 @@ GMIX_API gmix_status gmix_stats_accumulate(gmix_stats *s, const double *x,
                                            size_t n, size_t d, const double *w,
                                            gmix_error *err);
 
+/* Rows x[n][d] (weights w[n], NULL = ones) added to s with responsibilities
+ * the caller gives instead of the E-step's: resp[n][K], row-major, each
+ * finite and >= 0 (a row need not sum to one; one-hot rows are k-means
+ * labels), multiplied by the row's weight as the E-step's are. This is how
+ * an initialisation becomes statistics: the M-step on them gives the
+ * first parameters (gmix_em_start_stats). The log-likelihood of s is not
+ * changed; its weight grows by the rows' weights. n may be 0. GMIX_OK,
+ * GMIX_EINVAL (NULL s, or resp NULL or negative or not finite: row and
+ * component named), GMIX_EDIM, GMIX_ENONFINITE, GMIX_EWEIGHTS,
+ * GMIX_ENOMEM. On failure s is unchanged. */
+GMIX_API gmix_status gmix_stats_accumulate_resp(gmix_stats *s, const double *x,
+                                                size_t n, size_t d,
+                                                const double *w,
+                                                const double *resp,
+                                                gmix_error *err);
+
 /* Add the statistics of other rows, taken under the same model, to
  * `into`. GMIX_EINVAL when the models differ. */
 GMIX_API gmix_status gmix_stats_merge(gmix_stats *into, const gmix_stats *from,
@@ -353,6 +369,69 @@ GMIX_API double gmix_stats_log_likelihood(const gmix_stats *s);
 GMIX_API double *gmix_stats_buffer(gmix_stats *s, size_t *len);
 
 GMIX_API void gmix_stats_free(gmix_stats *s);
+
+/* ---- EM over statistics that the caller gathers: a gmix_em whose passes
+ * over the data happen outside it (rows spread over MPI ranks, files read
+ * a block at a time). The restart, the collapse policy with its limits
+ * and events, the convergence test and the fit report are gmix_fit's; only
+ * the pass is the caller's. A fit is, for each restart i:
+ *   gmix_em_start_stats(init statistics or warm start, ..., i, &em);
+ *   repeat max_iter times or until converged:
+ *     gmix_em_stats(em, &s); accumulate every row into s (accumulate
+ *     locally and sum the flat buffers, gmix_stats_buffer, across parts);
+ *     gmix_em_step_stats(em, s, ...); gmix_stats_free(s);
+ * keep the restart with the highest lower bound (the first on a tie), then
+ * gmix_em_finish. Fed the statistics of all the rows, this follows
+ * gmix_fit from the same start up to the rounding of the sums. */
+
+/*
+ * Start restart `init_index` of a fit of n rows of total weight sum_w
+ * (both of the whole data; they enter the report, and sum_w the weights
+ * of the M-steps, as in gmix_fit). opt (read during the call; the callback
+ * is not called) gives K, the covariance type and the limits; the start is
+ *  - opt->warm_start, when given: `init` may then be NULL; else
+ *  - the M-step on `init`: statistics of initial responsibilities
+ *    (gmix_stats_accumulate_resp) of the whole data, with weights
+ *    N_k / sum N_k and the collapse policy at iteration 0, as gmix_fit's
+ *    initialisation; any of weights_init, means_init, precisions_init
+ *    then replaces its part. opt->init is not used: choosing the
+ *    responsibilities is the caller's part.
+ * GMIX_OK, GMIX_EINVAL (NULL out, bad options, neither init nor a warm
+ * start), GMIX_EDIM (init or the warm start of another K, d or type),
+ * GMIX_ETOOFEW (n < K), GMIX_EWEIGHTS (sum_w not finite and > 0),
+ * GMIX_ENOMEM, and the collapse statuses of gmix_fit.
+ */
+GMIX_API gmix_status gmix_em_start_stats(const gmix_stats *init, size_t n,
+                                         double sum_w, const gmix_options *opt,
+                                         size_t init_index, gmix_em **out,
+                                         gmix_error *err);
+
+/* New empty statistics under em's current parameters, for the caller to
+ * accumulate the next E-step into. GMIX_OK, GMIX_EINVAL, GMIX_ENOMEM. */
+GMIX_API gmix_status gmix_em_stats(const gmix_em *em, gmix_stats **out,
+                                   gmix_error *err);
+
+/* One EM iteration from s, the statistics of the whole data under em's
+ * current parameters: its lower bound is s's mean log-likelihood, then the
+ * M-step, the collapse policy and the convergence test of gmix_em_step
+ * (info and converged likewise; info->seconds is the time of this call).
+ * Works on a gmix_em from gmix_em_start too. GMIX_OK, GMIX_EINVAL (NULL,
+ * statistics under other parameters, or of no positive weight), the
+ * collapse statuses of gmix_fit, GMIX_ENOMEM. */
+GMIX_API gmix_status gmix_em_step_stats(gmix_em *em, const gmix_stats *s,
+                                        gmix_iteration *info, int *converged,
+                                        gmix_error *err);
+
+/* The model of a finished fit, as gmix_fit returns it: em's parameters,
+ * report, history and re-seed events, with report.log_likelihood set to
+ * `log_likelihood` (the caller's final E-step: the mean log-likelihood per
+ * unit weight of em's current parameters over the whole data; NaN when
+ * unknown), report.n_init to opt->n_init and report.seconds to `seconds`.
+ * When no iteration ran (max_iter 0), report.lower_bound is that
+ * log-likelihood too, as in gmix_fit. GMIX_OK, GMIX_EINVAL, GMIX_ENOMEM. */
+GMIX_API gmix_status gmix_em_finish(const gmix_em *em, double log_likelihood,
+                                    double seconds, gmix_model **out,
+                                    gmix_error *err);
 
 /* ------------------------------------------------------------------------
  * The fit report, carried by a fitted model

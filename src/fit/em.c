@@ -14,9 +14,10 @@
 
 #include <omp.h>
 
-#include "engine.h"
 #include "collapse.h"
+#include "engine.h"
 #include "init.h"
+#include "stats.h"
 
 struct gmix_em {
   gmix_options opt; /* copy; its pointer fields are cleared after start */
@@ -68,12 +69,30 @@ void gmix_em_free(gmix_em *em) {
   gmix__free(em);
 }
 
-/* M-step from the engine's statistics, then the collapse policy.
- * weight_total is the sum of weights (EM) or of N_k (initialisation). */
-static gmix_status mstep(gmix_em *em, double weight_total, gmix_error *err) {
-  return gmix__collapse_mstep(&em->col, em->cur, em->eng->total,
-                              &em->eng->layout, em->eng->shift,
-                              em->eng->delta, weight_total, em->iter, err);
+/* M-step from statistics `tot` (layout l, accumulated around `shift`),
+ * then the collapse policy. weight_total is the sum of weights (EM) or of
+ * N_k (initialisation). */
+static gmix_status mstep(gmix_em *em, const double *tot,
+                         const gmix__stats_layout *l, const double *shift,
+                         double weight_total, gmix_error *err) {
+  return gmix__collapse_mstep(&em->col, em->cur, tot, l, shift, em->eng->delta,
+                              weight_total, em->iter, err);
+}
+
+/* The M-step that builds the first parameters from the statistics of
+ * initial responsibilities. Their weights are N_k / sum N_k: for one-hot
+ * rows from k-means++ or random_from_data that is 1/K, not N_k over all
+ * the data. */
+static gmix_status initial_mstep(gmix_em *em, const double *tot,
+                                 const gmix__stats_layout *l,
+                                 const double *shift, gmix_error *err) {
+  double nk_sum = 0.0;
+  for (size_t c = 0; c < em->k; c++)
+    nk_sum += tot[l->nk + c];
+  if (!(nk_sum > 0.0))
+    return gmix__error(err, GMIX_EINVAL,
+                       "the initial responsibilities hold no weight");
+  return mstep(em, tot, l, shift, nk_sum, err);
 }
 
 /* Replace the parts of the initial model that the user gave. */
@@ -111,28 +130,25 @@ static gmix_status apply_user_init(gmix_em *em, gmix_error *err) {
   return GMIX_OK;
 }
 
-gmix_status gmix_em_start(const double *x, size_t n, size_t d, const double *w,
-                          const gmix_options *given, size_t init_index,
-                          gmix_em **out, gmix_error *err) {
-  double sum_w = 0.0;
-  gmix_options local;
-  const gmix_options *opt = &local;
-  if (!out)
-    return gmix__null_argument(err, "out");
-  gmix_status st = gmix__options_read(given, &local, err);
-  if (st == GMIX_OK)
-    st = validate(x, n, d, w, opt, &sum_w, err);
-  if (st != GMIX_OK)
-    return st;
-  size_t k = opt->n_components;
-  const gmix_model *ws = opt->warm_start;
-  if (ws && (ws->k != k || ws->d != d || ws->type != opt->covariance_type))
-    return gmix__error(err, GMIX_EDIM,
-                       "warm start model has %zu components, %zu features, "
-                       "%s covariances; the fit asks for %zu, %zu, %s",
-                       ws->k, ws->d, gmix_covariance_type_name(ws->type), k, d,
-                       gmix_covariance_type_name(opt->covariance_type));
+/* A warm start, or the model initial statistics were taken under, must
+ * have the fit's shape. */
+static gmix_status check_shape(const char *what, const gmix_model *m, size_t k,
+                               size_t d, gmix_covariance_type type,
+                               gmix_error *err) {
+  if (m->k == k && m->d == d && m->type == type)
+    return GMIX_OK;
+  return gmix__error(err, GMIX_EDIM,
+                     "%s has %zu components, %zu features, %s covariances; "
+                     "the fit asks for %zu, %zu, %s",
+                     what, m->k, m->d, gmix_covariance_type_name(m->type), k, d,
+                     gmix_covariance_type_name(type));
+}
 
+/* A restart's object and work space, before its parameters are chosen. */
+static gmix_status em_alloc(const gmix_options *opt, size_t n, size_t d,
+                            double sum_w, size_t init_index, gmix_em **out,
+                            gmix_error *err) {
+  size_t k = opt->n_components;
   gmix_em *em = gmix__calloc(1, sizeof *em);
   if (!em)
     return gmix__error(err, GMIX_ENOMEM, "out of memory");
@@ -144,7 +160,7 @@ gmix_status gmix_em_start(const double *x, size_t n, size_t d, const double *w,
   em->init_index = init_index;
   em->lower_bound = -INFINITY;
   em->cap_history = opt->max_iter < 1024 ? opt->max_iter : 1024;
-  st = gmix__model_alloc(opt->covariance_type, k, d, &em->cur, err);
+  gmix_status st = gmix__model_alloc(opt->covariance_type, k, d, &em->cur, err);
   if (st == GMIX_OK)
     st = gmix__engine_create(em->cur->ops, k, d, n, opt->block_rows,
                              opt->chunk_rows, opt->threads, &em->eng);
@@ -163,6 +179,45 @@ gmix_status gmix_em_start(const double *x, size_t n, size_t d, const double *w,
       gmix__error(err, st, "cannot allocate the work space of the fit");
     return st;
   }
+  *out = em;
+  return GMIX_OK;
+}
+
+/* Hand out a started restart, or free it on failure. The caller's
+ * pointers are not kept past the start. */
+static gmix_status em_started(gmix_em *em, gmix_status st, gmix_em **out) {
+  em->opt.weights_init = em->opt.means_init = em->opt.precisions_init = NULL;
+  em->opt.warm_start = NULL;
+  if (st != GMIX_OK) {
+    gmix_em_free(em);
+    return st;
+  }
+  *out = em;
+  return GMIX_OK;
+}
+
+gmix_status gmix_em_start(const double *x, size_t n, size_t d, const double *w,
+                          const gmix_options *given, size_t init_index,
+                          gmix_em **out, gmix_error *err) {
+  double sum_w = 0.0;
+  gmix_options local;
+  const gmix_options *opt = &local;
+  if (!out)
+    return gmix__null_argument(err, "out");
+  gmix_status st = gmix__options_read(given, &local, err);
+  if (st == GMIX_OK)
+    st = validate(x, n, d, w, opt, &sum_w, err);
+  if (st != GMIX_OK)
+    return st;
+  size_t k = opt->n_components;
+  const gmix_model *ws = opt->warm_start;
+  if (ws)
+    st = check_shape("warm start model", ws, k, d, opt->covariance_type, err);
+  gmix_em *em = NULL;
+  if (st == GMIX_OK)
+    st = em_alloc(opt, n, d, sum_w, init_index, &em, err);
+  if (st != GMIX_OK)
+    return st;
 
   if (ws) {
     gmix__model_copy_params(em->cur, ws);
@@ -184,26 +239,64 @@ gmix_status gmix_em_start(const double *x, size_t n, size_t d, const double *w,
                           .chunk = em->eng->chunk,
                           .threads = em->eng->threads};
     st = gmix__init_stats(em->eng, &in, err);
-    if (st == GMIX_OK) {
-      /* Weights of the first parameters are N_k / sum N_k: for one-hot
-       * rows from k-means++ or random_from_data that is 1/K, not N_k over
-       * all the data. */
-      double nk_sum = 0.0;
-      for (size_t c = 0; c < k; c++)
-        nk_sum += em->eng->total[em->eng->layout.nk + c];
-      st = mstep(em, nk_sum, err);
-    }
+    if (st == GMIX_OK)
+      st = initial_mstep(em, em->eng->total, &em->eng->layout, em->eng->shift,
+                         err);
     if (st == GMIX_OK)
       st = apply_user_init(em, err);
   }
-  em->opt.weights_init = em->opt.means_init = em->opt.precisions_init = NULL;
-  em->opt.warm_start = NULL;
-  if (st != GMIX_OK) {
-    gmix_em_free(em);
+  return em_started(em, st, out);
+}
+
+gmix_status gmix_em_start_stats(const gmix_stats *init, size_t n, double sum_w,
+                                const gmix_options *given, size_t init_index,
+                                gmix_em **out, gmix_error *err) {
+  gmix_options local;
+  const gmix_options *opt = &local;
+  if (!out)
+    return gmix__null_argument(err, "out");
+  gmix_status st = gmix__options_read(given, &local, err);
+  if (st == GMIX_OK)
+    st = gmix__options_check(opt, err);
+  if (st != GMIX_OK)
     return st;
+  size_t k = opt->n_components;
+  const gmix_model *ws = opt->warm_start;
+  const gmix_model *shape = ws ? ws : init ? init->model : NULL;
+  if (!shape)
+    return gmix__error(err, GMIX_EINVAL,
+                       "a fit on the caller's statistics starts from initial "
+                       "statistics or a warm start; neither was given");
+  size_t d = shape->d;
+  st = check_shape(ws ? "warm start model" : "initial statistics' model", shape,
+                   k, d, opt->covariance_type, err);
+  if (st != GMIX_OK)
+    return st;
+  if (n < k)
+    return gmix__error(err, GMIX_ETOOFEW,
+                       "%zu rows cannot be fitted with %zu components "
+                       "(need at least as many rows as components)",
+                       n, k);
+  if (!(sum_w > 0.0) || !isfinite(sum_w))
+    return gmix__error(err, GMIX_EWEIGHTS,
+                       "sample weights sum to %g; they must sum to a positive, "
+                       "finite value",
+                       sum_w);
+  gmix_em *em = NULL;
+  if ((st = em_alloc(opt, n, d, sum_w, init_index, &em, err)) != GMIX_OK)
+    return st;
+  if (ws) {
+    gmix__model_copy_params(em->cur, ws);
+  } else {
+    /* A component the M-step finds empty keeps its old parameters until
+     * it is re-seeded: start from the statistics' model, not from
+     * uninitialised memory. */
+    gmix__model_copy_params(em->cur, init->model);
+    st = initial_mstep(em, init->buf, &init->layout, init->shift, err);
+    if (st == GMIX_OK)
+      st = apply_user_init(em, err);
   }
-  *out = em;
-  return GMIX_OK;
+  return em_started(em, st, out);
 }
 
 /* Grow the history by doubling: amortised, and bounded by max_iter. */
@@ -222,26 +315,19 @@ static gmix_status push_history(gmix_em *em, double value) {
   return GMIX_OK;
 }
 
-gmix_status gmix_em_step(gmix_em *em, const double *x, size_t n, size_t d,
-                         const double *w, gmix_iteration *info, int *converged,
-                         gmix_error *err) {
-  if (!em)
-    return gmix__null_argument(err, "em");
-  if (!x)
-    return gmix__null_argument(err, "x");
-  if (n != em->n || d != em->d)
-    return gmix__error(err, GMIX_EDIM,
-                       "step on %zu x %zu data; the fit started on %zu x %zu",
-                       n, d, em->n, em->d);
-  double t0 = omp_get_wtime();
-  gmix__engine_prepare(em->eng, em->cur);
-  gmix__engine_pass(em->eng, x, n, w, GMIX__PASS_STATS, NULL, NULL, NULL);
-  const double *tot = em->eng->total;
+/* The rest of an iteration once the E-step's statistics `tot` (layout l,
+ * around `shift`) are in: the lower bound, the M-step with the collapse
+ * policy, the history and the convergence test. t0 is when the iteration
+ * began. */
+static gmix_status advance(gmix_em *em, const double *tot,
+                           const gmix__stats_layout *l, const double *shift,
+                           double t0, gmix_iteration *info, int *converged,
+                           gmix_error *err) {
   double lb = tot[1] / tot[0];
   double change = lb - em->lower_bound;
   em->iter++;
   size_t before = em->col.n_events;
-  gmix_status st = mstep(em, em->sum_w, err);
+  gmix_status st = mstep(em, tot, l, shift, em->sum_w, err);
   if (st != GMIX_OK)
     return st;
   if (push_history(em, lb) != GMIX_OK)
@@ -260,6 +346,49 @@ gmix_status gmix_em_step(gmix_em *em, const double *x, size_t n, size_t d,
   if (converged)
     *converged = em->converged;
   return GMIX_OK;
+}
+
+gmix_status gmix_em_step(gmix_em *em, const double *x, size_t n, size_t d,
+                         const double *w, gmix_iteration *info, int *converged,
+                         gmix_error *err) {
+  if (!em)
+    return gmix__null_argument(err, "em");
+  if (!x)
+    return gmix__null_argument(err, "x");
+  if (n != em->n || d != em->d)
+    return gmix__error(err, GMIX_EDIM,
+                       "step on %zu x %zu data; the fit started on %zu x %zu",
+                       n, d, em->n, em->d);
+  double t0 = omp_get_wtime();
+  gmix__engine_prepare(em->eng, em->cur);
+  gmix__engine_pass(em->eng, x, n, w, GMIX__PASS_STATS, NULL, NULL, NULL);
+  return advance(em, em->eng->total, &em->eng->layout, em->eng->shift, t0, info,
+                 converged, err);
+}
+
+gmix_status gmix_em_stats(const gmix_em *em, gmix_stats **out,
+                          gmix_error *err) {
+  if (!em)
+    return gmix__null_argument(err, "em");
+  return gmix_stats_create(em->cur, out, err);
+}
+
+gmix_status gmix_em_step_stats(gmix_em *em, const gmix_stats *s,
+                               gmix_iteration *info, int *converged,
+                               gmix_error *err) {
+  if (!em)
+    return gmix__null_argument(err, "em");
+  if (!s)
+    return gmix__null_argument(err, "stats");
+  double t0 = omp_get_wtime();
+  if (!gmix__model_same_params(s->model, em->cur))
+    return gmix__error(err, GMIX_EINVAL,
+                       "the statistics were taken under other parameters "
+                       "than the fit's current ones (use gmix_em_stats)");
+  if (!(s->buf[0] > 0.0))
+    return gmix__error(err, GMIX_EINVAL,
+                       "the statistics hold no rows of positive weight");
+  return advance(em, s->buf, &s->layout, s->shift, t0, info, converged, err);
 }
 
 gmix_status gmix_em_model(const gmix_em *em, gmix_model **out,
@@ -296,6 +425,23 @@ gmix_status gmix_em_model(const gmix_em *em, gmix_model **out,
 nomem:
   gmix_model_free(m);
   return gmix__error(err, GMIX_ENOMEM, "out of memory copying the model");
+}
+
+gmix_status gmix_em_finish(const gmix_em *em, double log_likelihood,
+                           double seconds, gmix_model **out, gmix_error *err) {
+  gmix_model *m = NULL;
+  if (!out)
+    return gmix__null_argument(err, "out");
+  gmix_status st = gmix_em_model(em, &m, err);
+  if (st != GMIX_OK)
+    return st;
+  m->report.log_likelihood = log_likelihood;
+  if (em->iter == 0)
+    m->report.lower_bound = log_likelihood;
+  m->report.n_init = em->opt.n_init;
+  m->report.seconds = seconds;
+  *out = m;
+  return GMIX_OK;
 }
 
 /* Mean log-likelihood per unit weight of the current parameters. */
@@ -362,18 +508,11 @@ gmix_status gmix_fit(const double *x, size_t n, size_t d, const double *w,
       gmix_em_free(em);
     }
   }
-  gmix_model *m = NULL;
-  st = gmix_em_model(best, &m, err);
-  if (st == GMIX_OK) {
-    /* A final E-step on the returned parameters, so the report's
-     * log-likelihood (and BIC from it) describes the model as returned.
-     * With max_iter 0 the restart's evaluation already was that E-step. */
-    m->report.log_likelihood =
-        opt->max_iter == 0 ? best->lower_bound : evaluate(best, x, w);
-    m->report.n_init = opt->n_init;
-    m->report.seconds = omp_get_wtime() - t0;
-    *out = m;
-  }
+  /* A final E-step on the returned parameters, so the report's
+   * log-likelihood (and BIC from it) describes the model as returned.
+   * With max_iter 0 the restart's evaluation already was that E-step. */
+  double ll = opt->max_iter == 0 ? best->lower_bound : evaluate(best, x, w);
+  st = gmix_em_finish(best, ll, omp_get_wtime() - t0, out, err);
   gmix_em_free(best);
   return st;
 }

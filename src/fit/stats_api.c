@@ -14,15 +14,7 @@
 #include <string.h>
 
 #include "collapse.h"
-
-struct gmix_stats {
-  gmix_model *model;   /* the parameters the rows are scored under      */
-  gmix__engine *eng;   /* sized for the last accumulate (rows per chunk) */
-  double *buf;         /* layout.size doubles: the statistics           */
-  double *shift;       /* K x d: centres the statistics are taken around */
-  double *delta;       /* K x d: M-step work space                       */
-  gmix__stats_layout layout;
-};
+#include "stats.h"
 
 /* An engine for passes over n rows, prepared under s->model. */
 static gmix_status engine_for(gmix_stats *s, size_t n) {
@@ -71,15 +63,17 @@ gmix_status gmix_stats_create(const gmix_model *m, gmix_stats **out,
     total = s->layout.size + 2 * kd;
     if (total < kd)
       overflow = 1;
-    s->buf = overflow ? NULL
-                      : gmix__malloc_array(total, sizeof *s->buf, &overflow);
+    s->buf =
+        overflow ? NULL : gmix__malloc_array(total, sizeof *s->buf, &overflow);
     if (!s->buf)
       st = overflow ? GMIX_EOVERFLOW : GMIX_ENOMEM;
   }
   if (st != GMIX_OK) {
     gmix_stats_free(s);
-    return gmix__error(err, st, "cannot allocate statistics of %zu "
-                       "components in %zu dimensions", m->k, m->d);
+    return gmix__error(err, st,
+                       "cannot allocate statistics of %zu "
+                       "components in %zu dimensions",
+                       m->k, m->d);
   }
   memset(s->buf, 0, s->layout.size * sizeof *s->buf);
   s->shift = s->buf + s->layout.size;
@@ -89,8 +83,38 @@ gmix_status gmix_stats_create(const gmix_model *m, gmix_stats **out,
   return GMIX_OK;
 }
 
-gmix_status gmix_stats_accumulate(gmix_stats *s, const double *x, size_t n,
-                                  size_t d, const double *w, gmix_error *err) {
+/* Responsibilities the caller gave, for the engine's RESP pass: ctx is
+ * the n x K array. */
+static void resp_given(const void *ctx, const double *x, size_t row0,
+                       size_t rows, size_t d, size_t k, double *r) {
+  (void)x;
+  (void)d;
+  memcpy(r, (const double *)ctx + row0 * k, rows * k * sizeof *r);
+}
+
+/* Check given responsibilities: finite and >= 0, the first bad one
+ * named (NULL only for no rows, as x). */
+static gmix_status check_resp(const double *resp, size_t n, size_t k,
+                              gmix_error *err) {
+  if (!resp)
+    return n ? gmix__null_argument(err, "resp") : GMIX_OK;
+  for (size_t i = 0; i < n; i++)
+    for (size_t c = 0; c < k; c++) {
+      double r = resp[i * k + c];
+      if (!(r >= 0.0) || !isfinite(r))
+        return gmix__error(err, GMIX_EINVAL,
+                           "row %zu, component %zu: responsibility %g is not "
+                           "finite and >= 0",
+                           i + 1, c, r);
+    }
+  return GMIX_OK;
+}
+
+/* The E-step (resp NULL) or the given responsibilities of rows x, added
+ * to s. */
+static gmix_status accumulate(gmix_stats *s, const double *x, size_t n,
+                              size_t d, const double *w, const double *resp,
+                              int given, gmix_error *err) {
   if (!s)
     return gmix__null_argument(err, "stats");
   if (d != s->model->d)
@@ -101,18 +125,36 @@ gmix_status gmix_stats_accumulate(gmix_stats *s, const double *x, size_t n,
   gmix_status st = gmix__check_data(x, n, d, err);
   if (st != GMIX_OK)
     return st;
+  if (given && (st = check_resp(resp, n, s->model->k, err)) != GMIX_OK)
+    return st;
   if (n == 0)
     return GMIX_OK;
   if (w && (st = gmix__check_weights(w, n, &sum_w, err)) != GMIX_OK)
     return st;
   if ((st = engine_for(s, n)) != GMIX_OK)
-    return gmix__error(err, st, "cannot allocate the work space of a pass "
-                       "over %zu rows", n);
-  gmix__engine_pass(s->eng, x, n, w, GMIX__PASS_STATS, NULL, NULL, NULL);
+    return gmix__error(err, st,
+                       "cannot allocate the work space of a pass "
+                       "over %zu rows",
+                       n);
+  if (given)
+    gmix__engine_pass(s->eng, x, n, w, GMIX__PASS_RESP, NULL, resp_given, resp);
+  else
+    gmix__engine_pass(s->eng, x, n, w, GMIX__PASS_STATS, NULL, NULL, NULL);
   const double *t = s->eng->total;
   for (size_t i = 0; i < s->layout.size; i++)
     s->buf[i] += t[i];
   return GMIX_OK;
+}
+
+gmix_status gmix_stats_accumulate(gmix_stats *s, const double *x, size_t n,
+                                  size_t d, const double *w, gmix_error *err) {
+  return accumulate(s, x, n, d, w, NULL, 0, err);
+}
+
+gmix_status gmix_stats_accumulate_resp(gmix_stats *s, const double *x, size_t n,
+                                       size_t d, const double *w,
+                                       const double *resp, gmix_error *err) {
+  return accumulate(s, x, n, d, w, resp, 1, err);
 }
 
 gmix_status gmix_stats_merge(gmix_stats *into, const gmix_stats *from,
@@ -157,8 +199,8 @@ gmix_status gmix_stats_mstep(const gmix_stats *s, const gmix_options *opt,
   }
   /* The statistics object keeps its delta buffer const-correct for the
    * caller; the M-step writes it as scratch only. */
-  st = gmix__collapse_mstep(&col, next, s->buf, &s->layout, s->shift,
-                            s->delta, total, GMIX__ITER_UNKNOWN, err);
+  st = gmix__collapse_mstep(&col, next, s->buf, &s->layout, s->shift, s->delta,
+                            total, GMIX__ITER_UNKNOWN, err);
   if (st == GMIX_OK && col.n_events)
     st = gmix__model_set_reseeds(next, col.events, col.n_events);
   gmix__collapse_free(&col);
