@@ -407,7 +407,8 @@ GMIX_API gmix_status gmix_em_start_stats(const gmix_stats *init, size_t n,
                                          gmix_error *err);
 
 /* New empty statistics under em's current parameters, for the caller to
- * accumulate the next E-step into. GMIX_OK, GMIX_EINVAL, GMIX_ENOMEM. */
+ * accumulate the next E-step into; their passes use the fit's
+ * opt->threads. GMIX_OK, GMIX_EINVAL, GMIX_ENOMEM. */
 GMIX_API gmix_status gmix_em_stats(const gmix_em *em, gmix_stats **out,
                                    gmix_error *err);
 

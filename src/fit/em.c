@@ -370,7 +370,10 @@ gmix_status gmix_em_stats(const gmix_em *em, gmix_stats **out,
                           gmix_error *err) {
   if (!em)
     return gmix__null_argument(err, "em");
-  return gmix_stats_create(em->cur, out, err);
+  gmix_status st = gmix_stats_create(em->cur, out, err);
+  if (st == GMIX_OK)
+    (*out)->threads = em->opt.threads;
+  return st;
 }
 
 gmix_status gmix_em_step_stats(gmix_em *em, const gmix_stats *s,

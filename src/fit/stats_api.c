@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <omp.h>
+
 #include "collapse.h"
 #include "stats.h"
 
@@ -21,10 +23,13 @@ static gmix_status engine_for(gmix_stats *s, size_t n) {
   gmix_model *m = s->model;
   size_t block, chunk;
   gmix__default_sizes(m->ops, m->k, m->d, n, &block, &chunk);
-  if (s->eng && s->eng->block == block && s->eng->chunk == chunk)
+  size_t threads = s->threads ? s->threads : (size_t)omp_get_max_threads();
+  if (s->eng && s->eng->block == block && s->eng->chunk == chunk &&
+      s->eng->threads == threads)
     return GMIX_OK;
   gmix__engine *e = NULL;
-  gmix_status st = gmix__engine_create(m->ops, m->k, m->d, n, 0, 0, 0, &e);
+  gmix_status st =
+      gmix__engine_create(m->ops, m->k, m->d, n, 0, 0, threads, &e);
   if (st != GMIX_OK)
     return st;
   gmix__engine_prepare(e, m);
