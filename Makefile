@@ -9,7 +9,8 @@ CMAKE_ARGS ?=
 
 # Debian packages needed to build and test.
 DEPS = gcc make cmake pkg-config libopenblas-openmp-dev liblapacke-dev \
-       libcjson-dev libcmocka-dev python3 python3-numpy python3-pytest
+       libcjson-dev libcmocka-dev python3 python3-numpy python3-pytest \
+       libopenmpi-dev openmpi-bin
 # Extra packages for `make bench` (peers measured in the same run).
 BENCH_DEPS = python3-sklearn python3-threadpoolctl libvlfeat-dev r-cran-mclust
 
