@@ -10,8 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+const char *cli_program = "gmix";
+int cli_quiet = 0;
+
 /* One line on standard error: the prefix, then the formatted message. */
 static void vreport(const char *prefix, const char *fmt, va_list ap) {
+  if (cli_quiet)
+    return;
+  fprintf(stderr, "%s: ", cli_program);
   fputs(prefix, stderr);
   vfprintf(stderr, fmt, ap);
   fputc('\n', stderr);
@@ -20,24 +26,26 @@ static void vreport(const char *prefix, const char *fmt, va_list ap) {
 void cli_error(const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  vreport("gmix: ", fmt, ap);
+  vreport("", fmt, ap);
   va_end(ap);
 }
 
 void cli_warn(const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  vreport("gmix: warning: ", fmt, ap);
+  vreport("warning: ", fmt, ap);
   va_end(ap);
 }
 
 int cli_usage(const char *cmd, const char *fmt, ...) {
   va_list ap;
-  fprintf(stderr, "gmix%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+  if (cli_quiet)
+    return EXIT_USAGE;
+  fprintf(stderr, "%s%s%s: ", cli_program, cmd ? " " : "", cmd ? cmd : "");
   va_start(ap, fmt);
   vfprintf(stderr, fmt, ap);
   va_end(ap);
-  fprintf(stderr, "\nTry 'gmix %s%s--help' for more information.\n",
+  fprintf(stderr, "\nTry '%s %s%s--help' for more information.\n", cli_program,
           cmd ? cmd : "", cmd ? " " : "");
   return EXIT_USAGE;
 }
@@ -57,6 +65,16 @@ int cli_exit_code(gmix_status status) {
   default:
     return EXIT_DATA;
   }
+}
+
+gmix_status cli_status(gmix_error *err, gmix_status status, const char *fmt,
+                       ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(err->message, sizeof err->message, fmt, ap);
+  va_end(ap);
+  err->status = status;
+  return status;
 }
 
 int cli_fail(const gmix_error *err) {

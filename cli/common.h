@@ -87,6 +87,12 @@ enum {
     "drop-bad-rows", no_argument, NULL, OPT_DROP_BAD_ROWS                      \
   }
 
+/* The program's name in messages: "gmix", or "gmix-mpi". */
+extern const char *cli_program;
+/* Non-zero: messages (errors, warnings, usage) are not printed. gmix-mpi
+ * sets it on every rank but 0, where the same messages would repeat. */
+extern int cli_quiet;
+
 /* Print "gmix: <message>" on standard error. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print "gmix: warning: <message>" on standard error. */
@@ -103,6 +109,11 @@ int cli_fail(const gmix_error *err);
 
 /* The exit code for a library status. */
 int cli_exit_code(gmix_status status);
+
+/* Fill err with status and a formatted message, as the library does, for
+ * an error that is passed on before it is printed; return status. */
+gmix_status cli_status(gmix_error *err, gmix_status status, const char *fmt,
+                       ...) __attribute__((format(printf, 3, 4)));
 
 /* Parse option values; on a malformed value print a usage error naming
  * the option and return 0. */

@@ -1,16 +1,11 @@
 /*
  * fit.c -- `gmix fit`: fit a mixture to a data file and save the model.
  */
-#include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
-#include "common.h"
+#include "fit_common.h"
 
 static const char *const fit_manual[] = {
     "NAME\n"
@@ -30,82 +25,9 @@ static const char *const fit_manual[] = {
     "       than --tol, or after --max-iter iterations; not converging is\n"
     "       reported, not an error.\n"
     "\n"
-    "OPTIONS\n"
-    "   The model\n"
-    "       -k, --components K\n"
-    "              Number of mixture components (>= 1). Required unless\n"
-    "              --init-model gives it.\n"
-    "\n"
-    "       -c, --covariance TYPE\n"
-    "              full (one d x d matrix per component; the default), tied\n"
-    "              (one matrix shared by all), diag (per-component variances)\n"
-    "              or spherical (one variance per component).\n"
-    "\n"
-    "       -o, --output MODEL.json\n"
-    "              Write the model here (atomically: an existing file is\n"
-    "              replaced only once the new one is complete). '-' writes\n"
-    "              the JSON to standard output and the summary to standard\n"
-    "              error. Without -o the model is not saved.\n"
-    "\n",
-    "   EM\n"
-    "       --init METHOD\n"
-    "              How each restart starts: kmeans (k-means++ seeding then\n"
-    "              Lloyd iterations; the default), k-means++ (seeding only),\n"
-    "              random (random responsibilities) or random-from-data (K\n"
-    "              random rows as means).\n"
-    "\n"
-    "       --init-model START.json\n"
-    "              Start EM from the parameters of this model file instead\n"
-    "              (only the required keys need be present): the first E-step\n"
-    "              uses exactly its weights, means and covariances. Its K and\n"
-    "              covariance type are used unless -k or -c say otherwise,\n"
-    "              which must then agree. With --max-iter 0 the model is\n"
-    "              evaluated on DATA without being changed.\n"
-    "\n"
-    "       --n-init N\n"
-    "              Run EM from N starting points and keep the best (default\n"
-    "              1).\n"
-    "\n"
-    "       --max-iter N\n"
-    "              At most N EM iterations per start (default 100).\n"
-    "\n"
-    "       --tol T\n"
-    "              Convergence threshold on the change of the mean\n"
-    "              log-likelihood per row (default 0.001).\n"
-    "\n"
-    "       --reg-covar R\n"
-    "              Added to the diagonal of every covariance, keeping it\n"
-    "              positive definite (default 1e-06).\n"
-    "\n"
-    "       --seed S\n"
-    "              Seed of every random choice (default 0). The same seed and\n"
-    "              data give the same model on any machine and thread count.\n"
-    "\n"
-    "       --threads N\n"
-    "              Worker threads; 0 (the default) uses all processors.\n"
-    "\n"
-    "   Sample weights\n"
-    "       --weights FILE\n"
-    "              Weight each row by the value on the same line of FILE (one\n"
-    "              column, one value per data row).\n"
-    "\n"
-    "       --weight-column NAME\n"
-    "              Read the weights from this column of DATA (a name or a\n"
-    "              1-based index); it is not used as a feature.\n"
-    "\n",
-    CLI_DATA_OPTIONS_HELP
-    "\n"
-    "   Output\n"
-    "       -v, --verbose\n"
-    "              Print one line per EM iteration on standard error: the\n"
-    "              start, the iteration, the mean log-likelihood, its change\n"
-    "              and the time of the iteration. Without it, a fit that runs\n"
-    "              longer than a moment shows a progress line when standard\n"
-    "              error is a terminal.\n"
-    "\n"
-    "       -h, --help\n"
-    "              Show this manual.\n"
-    "\n",
+    "OPTIONS\n" CLI_FIT_MODEL_HELP,
+    CLI_FIT_EM_HELP CLI_FIT_WEIGHTS_HELP,
+    CLI_DATA_OPTIONS_HELP "\n" CLI_FIT_OUTPUT_HELP,
     CLI_EXIT_STATUS
     "\n"
     "EXAMPLES\n"
@@ -115,315 +37,13 @@ static const char *const fit_manual[] = {
     "       gmix fit new.csv --init-model m.json --max-iter 0\n",
     NULL};
 
-enum {
-  OPT_INIT = OPT_FIRST_COMMAND_OPTION,
-  OPT_INIT_MODEL,
-  OPT_N_INIT,
-  OPT_MAX_ITER,
-  OPT_TOL,
-  OPT_REG_COVAR,
-  OPT_SEED,
-  OPT_THREADS,
-  OPT_WEIGHTS,
-  OPT_WEIGHT_COLUMN
-};
-
-/* How long a fit runs before the progress line appears, and how often it
- * is redrawn: a quick fit should not flash one, and redrawing a terminal
- * line thousands of times a second would slow a fast one down. */
-#define PROGRESS_DELAY_SECONDS 0.5
-#define PROGRESS_INTERVAL_SECONDS 0.1
-
-typedef struct progress {
-  int verbose;  /* print every iteration                     */
-  int terminal; /* stderr is a terminal: show a progress line */
-  int shown;    /* a progress line is on the screen           */
-  size_t n_init, max_iter;
-  double start, last_draw;
-} progress;
-
-static double now_seconds(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-/* The per-iteration callback: a log line with --verbose, else (on a
- * terminal, once the fit has run for a moment) a progress line redrawn in
- * place with a carriage return. Never cancels. */
-static int on_iteration(const gmix_iteration *it, void *user) {
-  progress *p = user;
-  if (p->verbose) {
-    fprintf(stderr,
-            "gmix: init %zu/%zu  iteration %3zu  log-likelihood %.10g  "
-            "change %.3e  %.3f s\n",
-            it->init + 1, p->n_init, it->iteration, it->lower_bound, it->change,
-            it->seconds);
-    return 0;
-  }
-  if (!p->terminal)
-    return 0;
-  double t = now_seconds();
-  if (t - p->start < PROGRESS_DELAY_SECONDS ||
-      t - p->last_draw < PROGRESS_INTERVAL_SECONDS)
-    return 0;
-  p->last_draw = t;
-  p->shown = 1;
-  fprintf(stderr,
-          "\rgmix: init %zu/%zu, iteration %zu/%zu, log-likelihood %.8g, "
-          "change %.2e\033[K",
-          it->init + 1, p->n_init, it->iteration, p->max_iter, it->lower_bound,
-          it->change);
-  fflush(stderr);
-  return 0;
-}
-
-typedef struct fit_args {
-  const char *data, *output, *init_model, *weights_file;
-  gmix_options opt;
-  gmix_read_options ropt;
-  int have_k, have_cov, verbose;
-} fit_args;
-
-/* Parse the command line into `a`. Returns -1 to go on, else an exit
- * code. */
-static int parse_args(int argc, char **argv, fit_args *a) {
-  static const struct option longopts[] = {
-      {"components", required_argument, NULL, 'k'},
-      {"output", required_argument, NULL, 'o'},
-      {"covariance", required_argument, NULL, 'c'},
-      {"verbose", no_argument, NULL, 'v'},
-      {"help", no_argument, NULL, 'h'},
-      {"init", required_argument, NULL, OPT_INIT},
-      {"init-model", required_argument, NULL, OPT_INIT_MODEL},
-      {"n-init", required_argument, NULL, OPT_N_INIT},
-      {"max-iter", required_argument, NULL, OPT_MAX_ITER},
-      {"tol", required_argument, NULL, OPT_TOL},
-      {"reg-covar", required_argument, NULL, OPT_REG_COVAR},
-      {"seed", required_argument, NULL, OPT_SEED},
-      {"threads", required_argument, NULL, OPT_THREADS},
-      {"weights", required_argument, NULL, OPT_WEIGHTS},
-      {"weight-column", required_argument, NULL, OPT_WEIGHT_COLUMN},
-      CLI_DATA_LONG_OPTIONS,
-      {NULL, 0, NULL, 0}};
-  const char *cmd = "fit";
-  int c, rc;
-  optind = 0;
-  while ((c = getopt_long(argc, argv, "k:o:c:vh", longopts, NULL)) != -1) {
-    switch (c) {
-    case 'k':
-      if (!cli_parse_count(cmd, "-k", optarg, 1, &a->opt.n_components))
-        return EXIT_USAGE;
-      a->have_k = 1;
-      break;
-    case 'o':
-      a->output = optarg;
-      break;
-    case 'c': {
-      gmix_error perr;
-      if (gmix_covariance_type_parse(optarg, &a->opt.covariance_type,
-                                     &perr) != GMIX_OK)
-        return cli_usage(cmd, "--covariance: %s", perr.message);
-      a->have_cov = 1;
-      break;
-    }
-    case 'v':
-      a->verbose = 1;
-      break;
-    case OPT_INIT:
-      if (gmix_init_method_parse(optarg, &a->opt.init, NULL) != GMIX_OK)
-        return cli_usage(cmd,
-                         "--init must be kmeans, k-means++, random or "
-                         "random-from-data, not '%s'",
-                         optarg);
-      break;
-    case OPT_INIT_MODEL:
-      a->init_model = optarg;
-      break;
-    case OPT_N_INIT:
-      if (!cli_parse_count(cmd, "--n-init", optarg, 1, &a->opt.n_init))
-        return EXIT_USAGE;
-      break;
-    case OPT_MAX_ITER:
-      if (!cli_parse_count(cmd, "--max-iter", optarg, 0, &a->opt.max_iter))
-        return EXIT_USAGE;
-      break;
-    case OPT_TOL:
-      if (!cli_parse_double(cmd, "--tol", optarg, 0, &a->opt.tol))
-        return EXIT_USAGE;
-      break;
-    case OPT_REG_COVAR:
-      if (!cli_parse_double(cmd, "--reg-covar", optarg, 0, &a->opt.reg_covar))
-        return EXIT_USAGE;
-      break;
-    case OPT_SEED:
-      if (!cli_parse_u64(cmd, "--seed", optarg, &a->opt.seed))
-        return EXIT_USAGE;
-      break;
-    case OPT_THREADS:
-      if (!cli_parse_count(cmd, "--threads", optarg, 0, &a->opt.threads))
-        return EXIT_USAGE;
-      break;
-    case OPT_WEIGHTS:
-      a->weights_file = optarg;
-      break;
-    case OPT_WEIGHT_COLUMN:
-      a->ropt.weight_column = optarg;
-      break;
-    default:
-      if ((rc = cli_common_option(&cli_fit, c, optarg, &a->ropt)) >= 0)
-        return rc;
-    }
-  }
-  if (optind >= argc)
-    return cli_usage(cmd, "missing the DATA file");
-  if (optind + 1 < argc)
-    return cli_usage(cmd, "unexpected argument '%s' (only one DATA file)",
-                     argv[optind + 1]);
-  a->data = argv[optind];
-  if (!a->have_k && !a->init_model)
-    return cli_usage(cmd, "missing -k K, the number of components");
-  if (a->weights_file && a->ropt.weight_column)
-    return cli_usage(cmd, "--weights and --weight-column exclude each other");
-  if (a->weights_file && strcmp(a->weights_file, "-") == 0 &&
-      strcmp(a->data, "-") == 0)
-    return cli_usage(cmd, "DATA and --weights cannot both be standard input");
-  gmix_error err;
-  err.message[0] = '\0';
-  if (gmix_options_validate(&a->opt, &err) != GMIX_OK)
-    return cli_usage(cmd, "%s", err.message);
-  return -1;
-}
-
-/* Reconcile -k and -c with the starting model: they are taken from it
- * when not given, and must agree with it when they are. */
-static int use_init_model(fit_args *a, const gmix_model *start) {
-  size_t k = gmix_model_n_components(start);
-  gmix_covariance_type type = gmix_model_covariance_type(start);
-  if (a->have_k && a->opt.n_components != k)
-    return cli_usage("fit",
-                     "-k %zu disagrees with %s, which has %zu "
-                     "components",
-                     a->opt.n_components, a->init_model, k);
-  if (a->have_cov && a->opt.covariance_type != type)
-    return cli_usage("fit",
-                     "--covariance %s disagrees with %s, which has %s "
-                     "covariances",
-                     gmix_covariance_type_name(a->opt.covariance_type),
-                     a->init_model, gmix_covariance_type_name(type));
-  a->opt.n_components = k;
-  a->opt.covariance_type = type;
-  a->opt.warm_start = start;
-  return -1;
-}
-
-/* Give the model the column names of the data, or failing that those of
- * the starting model. A model without names is fine; a failure to copy
- * them (out of memory) is not worth losing the fit over, so it warns. */
-static void name_features(gmix_model *m, const gmix_table *t,
-                          const gmix_model *start) {
-  size_t d = gmix_model_n_features(m);
-  const char **names = malloc(d * sizeof *names);
-  if (!names)
-    return;
-  int all = 1;
-  for (size_t j = 0; j < d && all; j++) {
-    names[j] = gmix_table_column_name(t, j);
-    if (!names[j] && start)
-      names[j] = gmix_model_feature_name(start, j);
-    all = names[j] != NULL;
-  }
-  if (all && gmix_model_set_feature_names(m, names, NULL) != GMIX_OK)
-    cli_warn("could not store the feature names in the model");
-  free(names);
-}
-
-static void print_summary(FILE *f, const fit_args *a, const gmix_model *m,
-                          size_t n, size_t d, double bic, double aic) {
-  gmix_fit_report r;
-  r = *gmix_model_report(m);
-  fprintf(f, "n               %zu\n", n);
-  fprintf(f, "d               %zu\n", d);
-  fprintf(f, "K               %zu\n", gmix_model_n_components(m));
-  fprintf(f, "covariance      %s\n",
-          gmix_covariance_type_name(gmix_model_covariance_type(m)));
-  fprintf(f, "converged       %s\n", r.converged ? "yes" : "no");
-  fprintf(f, "iterations      %zu\n", r.n_iter);
-  if (r.n_init > 1)
-    fprintf(f, "best init       %zu of %zu\n", r.best_init + 1, r.n_init);
-  if (r.n_reseeds)
-    fprintf(f, "re-seeds        %zu\n", r.n_reseeds);
-  fprintf(f, "log-likelihood  %.10g (mean per %s)\n", r.log_likelihood,
-          a->weights_file || a->ropt.weight_column ? "unit weight" : "row");
-  fprintf(f, "BIC             %.10g\n", bic);
-  fprintf(f, "AIC             %.10g\n", aic);
-  fprintf(f, "seconds         %.3f\n", r.seconds);
-  if (a->output && strcmp(a->output, "-") != 0)
-    fprintf(f, "model           %s\n", a->output);
-}
-
-/* Write the model: to a file atomically, or as JSON to standard output. */
-static int write_model(const gmix_model *m, const char *output) {
-  gmix_error err;
-  err.message[0] = '\0';
-  if (strcmp(output, "-") != 0) {
-    if (gmix_model_save(m, output, &err) != GMIX_OK)
-      return cli_fail(&err);
-    return EXIT_OK;
-  }
-  char *json = NULL;
-  if (gmix_model_to_json(m, &json, &err) != GMIX_OK)
-    return cli_fail(&err);
-  fputs(json, stdout);
-  gmix_free(json);
-  return EXIT_OK;
-}
-
-/* Check before a possibly long fit that the model can be written where -o
- * says: its folder must exist and be writable. (The save itself still
- * reports any later failure.) */
-static int check_output_folder(const char *output) {
-  if (!output || strcmp(output, "-") == 0)
-    return EXIT_OK;
-  size_t len = strlen(output);
-  char *dir = malloc(len + 2);
-  if (!dir)
-    return EXIT_OK;
-  memcpy(dir, output, len + 1);
-  char *slash = strrchr(dir, '/');
-  if (!slash)
-    strcpy(dir, ".");
-  else if (slash == dir)
-    dir[1] = '\0';
-  else
-    *slash = '\0';
-  struct stat st;
-  int e = 0;
-  if (stat(dir, &st) != 0)
-    e = errno;
-  else if (!S_ISDIR(st.st_mode))
-    e = ENOTDIR;
-  else if (access(dir, W_OK | X_OK) != 0)
-    e = errno;
-  int ok = e == 0;
-  free(dir);
-  if (!ok) {
-    cli_error("cannot write model file '%s': %s", output, strerror(e));
-    return EXIT_DATA;
-  }
-  return EXIT_OK;
-}
-
 static int run_fit(int argc, char **argv) {
   fit_args a;
-  memset(&a, 0, sizeof a);
-  gmix_options_init(&a.opt);
-  gmix_read_options_init(&a.ropt);
-  int rc = parse_args(argc, argv, &a);
+  int rc = cli_fit_parse(&cli_fit, argc, argv, &a, 0);
   if (rc >= 0)
     return rc;
 
-  if ((rc = check_output_folder(a.output)) != EXIT_OK)
+  if ((rc = cli_fit_check_output_folder(a.output)) != EXIT_OK)
     return rc;
   gmix_model *start = NULL, *m = NULL;
   gmix_table *t = NULL;
@@ -431,14 +51,14 @@ static int run_fit(int argc, char **argv) {
   if (a.init_model) {
     if ((rc = cli_load_model(a.init_model, &start)) != EXIT_OK)
       goto done;
-    if ((rc = use_init_model(&a, start)) >= 0)
+    if ((rc = cli_fit_use_init_model("fit", &a, start)) >= 0)
       goto done;
   }
-  if ((rc = cli_read_data(a.data, &a.ropt, &t)) != EXIT_OK)
+  if ((rc = cli_read_data(a.data[0], &a.ropt, &t)) != EXIT_OK)
     goto done;
   size_t n = gmix_table_rows(t), d = gmix_table_cols(t);
-  const char *data_name = cli_data_name(a.data);
-  if (start && (rc = cli_check_dimension(start, a.init_model, t, a.data)))
+  const char *data_name = cli_data_name(a.data[0]);
+  if (start && (rc = cli_check_dimension(start, a.init_model, t, a.data[0])))
     goto done;
   if (n < a.opt.n_components) {
     cli_error("%s has %zu data row%s, fewer than the %zu components asked "
@@ -452,33 +72,29 @@ static int run_fit(int argc, char **argv) {
       EXIT_OK)
     goto done;
 
-  progress p = {a.verbose,      isatty(STDERR_FILENO), 0, a.opt.n_init,
-                a.opt.max_iter, now_seconds(),         0};
-  a.opt.callback = on_iteration;
-  a.opt.callback_data = &p;
+  cli_progress p;
+  cli_progress_start(&p, &a);
   gmix_error err;
   err.message[0] = '\0';
   gmix_status s = gmix_fit(gmix_table_data(t), n, d, w, &a.opt, &m, &err);
-  if (p.shown)
-    fputs("\r\033[K", stderr);
+  cli_progress_end(&p);
   if (s != GMIX_OK) {
     rc = cli_fail(&err);
     goto done;
   }
-  name_features(m, t, start);
+  cli_fit_name_features(m, t, start);
 
   double bic = NAN, aic = NAN;
-  if (gmix_bic(m, gmix_table_data(t), n, d, w, a.opt.threads, &bic,
-               &err) != GMIX_OK ||
-      gmix_aic(m, gmix_table_data(t), n, d, w, a.opt.threads, &aic,
-               &err) != GMIX_OK) {
+  if (gmix_bic(m, gmix_table_data(t), n, d, w, a.opt.threads, &bic, &err) !=
+          GMIX_OK ||
+      gmix_aic(m, gmix_table_data(t), n, d, w, a.opt.threads, &aic, &err) !=
+          GMIX_OK) {
     rc = cli_fail(&err);
     goto done;
   }
-  if (a.output && (rc = write_model(m, a.output)) != EXIT_OK)
+  if (a.output && (rc = cli_fit_write_model(m, a.output)) != EXIT_OK)
     goto done;
-  print_summary(a.output && strcmp(a.output, "-") == 0 ? stderr : stdout, &a, m,
-                n, d, bic, aic);
+  cli_fit_print_summary(&a, m, n, d, bic, aic);
   rc = EXIT_OK;
 done:
   gmix_model_free(m);
