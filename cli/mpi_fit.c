@@ -302,14 +302,17 @@ static gmix_status read_weights(const char *path, uint64_t row0, size_t n,
         w[seen - row0] = x[i];
   }
   gmix_reader_free(r);
-  if (st == GMIX_OK &&
-      (cols != 1 || seen < row0 + n || (last && seen != n_total)))
-    st =
-        cli_status(err, GMIX_EPARSE,
-                   "%s: a weights file must hold one column of %" PRIu64
-                   " values (one per data row), not %zu column%s of %s%" PRIu64,
-                   path, n_total, cols, cols == 1 ? "" : "s",
-                   last ? "" : "at least ", seen);
+  /* A rank that stopped early saw the rows it needed; one that saw fewer,
+   * or the last rank, saw the whole file. */
+  if (st == GMIX_OK && cols != 1)
+    st = cli_status(err, GMIX_EPARSE,
+                    "%s: a weights file must hold one column, not %zu", path,
+                    cols);
+  else if (st == GMIX_OK && (seen < row0 + n || (last && seen != n_total)))
+    st = cli_status(err, GMIX_EPARSE,
+                    "%s: a weights file must hold %" PRIu64
+                    " values (one per data row), not %" PRIu64,
+                    path, n_total, seen);
   if (st != GMIX_OK) {
     free(w);
     return st;

@@ -228,6 +228,17 @@ def test_missing_shard(tmp_path):
                    tmp_path / "*.npy", "-k", 2)
 
 
+def test_weights_file_of_the_wrong_length(tmp_path):
+    """--weights must hold a value per row of all the DATA: the ranks that
+    find too few, or too many, say so."""
+    for rows in (271, 273):
+        w = tmp_path / f"w{rows}.csv"
+        w.write_text("1\n" * rows)
+        expect_failure(3, f"{w}: a weights file must hold 272 values (one per "
+                       f"data row), not {rows}", "fit", FAITHFUL, "-k", 2,
+                       "--weights", w)
+
+
 def test_shards_disagree_on_columns(tmp_path):
     expect_failure(2, f"{IRIS} has 4 columns but {FAITHFUL} has 2", "fit",
                    FAITHFUL, IRIS, "-k", 2)
