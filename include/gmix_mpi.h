@@ -12,6 +12,11 @@
  *  - from the same start it is gmix_fit's model on the rows of all ranks
  *    (rank 0's rows first) up to the rounding of the sums, which depends
  *    on how the rows are split, as gmix.h says of the statistics API.
+ * The parameters are not broadcast: every rank computes them from the same
+ * sums, so they are the same bits on ranks that run the same libgmix on
+ * the same kind of CPU. (BLAS and LAPACK may choose kernels by CPU model;
+ * on a cluster of mixed CPUs the ranks' models could differ in the last
+ * bits.)
  *
  * Collectives and errors. Every call here is collective over `comm`: each
  * rank calls it, with the same options, in the same order. A call agrees
