@@ -26,14 +26,21 @@
  * a sum of positive semi-definite parts (no cancellation), and the log of
  * the determinant comes from a Cholesky factor.
  *
- * The search. Every pair's cost sits in a triangular table (n (n - 1) / 2
- * doubles), and every cluster keeps its cheapest partner. A merge of B
- * into A changes only the costs that involve A, so each step re-evaluates
- * those (in parallel: each cost is computed by one thread, so the result
- * does not depend on how many), drops B, and rescans only the rows whose
- * cheapest partner was A or B; the others compare with the new cost of A.
- * That is n^2 / 2 cost evaluations in all, each O(q) for small clusters
- * and O(q^3) beyond q rows.
+ * The search follows Muellner's generic algorithm ("Modern hierarchical,
+ * agglomerative clustering algorithms", 2011), since this criterion has no
+ * reducibility property to lean on. Every pair's cost sits in a triangular
+ * table (n (n - 1) / 2 doubles), and every cluster i keeps the cheapest
+ * partner j > i and its cost. A merge of B into A changes only the costs
+ * that involve A: those are re-evaluated (in parallel: each by one thread,
+ * so the result does not depend on how many), A's partner is found anew,
+ * and a row i < A takes A when its new cost is as low as the one it keeps.
+ * A row whose partner was A or B and that does not is left holding its old
+ * cost, which is still a lower bound of its row (no other entry of it
+ * changed), and marked stale; it is searched again only if that bound
+ * comes up as the least of all. The least kept cost (ties: the smaller
+ * row, then the smaller partner) is then always the cheapest pair. That is
+ * about n^2 / 2 cost evaluations in all, each O(q) for small clusters and
+ * O(q^3) beyond q rows, and typically O(n^2) work besides.
  */
 #include <float.h>
 #include <math.h>
@@ -51,6 +58,14 @@
 /* Rows handed to a thread at a time in the parallel cost loops: enough to
  * amortise the scheduling, few enough to balance rows of unequal cost. */
 #define HC_GRAIN 16
+
+/* A merge step re-evaluates the costs of one cluster with the n_live
+ * others, about n_live * q^2 multiply-adds; below this many it runs on the
+ * calling thread. A parallel region costs microseconds to start, and on a
+ * loaded machine its barrier can wait a scheduler tick, milliseconds, so
+ * thousands of small steps must not each open one. Either way each cost
+ * is computed by one thread, so results do not change. */
+#define HC_PARALLEL_WORK 32768
 
 /* ---- mclust's transformation (hcUse "SVD") */
 
@@ -179,7 +194,8 @@ typedef struct hc_state {
   double *cost;  /* pair table, see pair()                        */
   size_t *best;  /* cheapest partner of each cluster              */
   double *best_cost;
-  size_t *live; /* names of the clusters left, ascending          */
+  unsigned char *stale; /* best_cost is only a lower bound of the row */
+  size_t *live;         /* names of the clusters left, ascending          */
   size_t n_live;
   double *work; /* threads x (q*q + q) doubles                    */
   size_t work_size;
@@ -274,14 +290,14 @@ static void merge_into(hc_state *h, size_t a, size_t b, double *work) {
   h->term[a] = term;
 }
 
-/* The cheapest partner of cluster i among those left (ties: the smallest
- * name, since live is ascending). */
+/* The cheapest partner j > i of cluster i among those left (ties: the
+ * smallest, since live is ascending), or none. */
 static void rescan(hc_state *h, size_t i) {
   size_t best = SIZE_MAX;
   double bc = INFINITY;
   for (size_t t = 0; t < h->n_live; t++) {
     size_t j = h->live[t];
-    if (j == i)
+    if (j <= i)
       continue;
     double c = *pair(h, i, j);
     if (best == SIZE_MAX || c < bc) {
@@ -291,6 +307,7 @@ static void rescan(hc_state *h, size_t i) {
   }
   h->best[i] = best;
   h->best_cost[i] = bc;
+  h->stale[i] = 0;
 }
 
 static double *thread_work(const hc_state *h) {
@@ -314,11 +331,12 @@ static void first_costs(hc_state *h, size_t threads) {
   }
 }
 
-/* After b joined a: the costs that involve a, then the cheapest partners
- * that may have changed. */
+/* After b joined a: the costs that involve a, a's partner, and the rows
+ * before a that may take a or have lost theirs. */
 static void update_costs(hc_state *h, size_t a, size_t b, size_t threads) {
   long live = (long)h->n_live;
-#pragma omp parallel num_threads((int)threads)
+  int parallel = threads > 1 && h->n_live * h->q * h->q >= HC_PARALLEL_WORK;
+#pragma omp parallel num_threads((int)threads) if (parallel)
   {
     double *work = thread_work(h);
 #pragma omp for schedule(dynamic, HC_GRAIN)
@@ -327,19 +345,29 @@ static void update_costs(hc_state *h, size_t a, size_t b, size_t threads) {
       if (j != a)
         *pair(h, a, j) = merged_term(h, a, j, work) - h->term[a] - h->term[j];
     }
-#pragma omp for schedule(dynamic, HC_GRAIN)
-    for (long t = 0; t < live; t++) {
-      size_t c = h->live[t];
-      if (c == a || h->best[c] == a || h->best[c] == b) {
-        rescan(h, c);
-      } else {
-        double ca = *pair(h, a, c);
-        if (ca < h->best_cost[c] || (ca == h->best_cost[c] && a < h->best[c])) {
-          h->best[c] = a;
-          h->best_cost[c] = ca;
-        }
+  }
+  rescan(h, a);
+  for (size_t t = 0; t < h->n_live; t++) {
+    size_t c = h->live[t];
+    if (c >= b)
+      break;
+    int lost = h->best[c] == a || h->best[c] == b;
+    if (c < a) {
+      /* Below the kept cost (exact or a bound), a is the row's cheapest.
+       * Equal to an exact kept cost, a wins the tie when it comes first:
+       * any other entry of that cost lies beyond the kept partner, and when
+       * that partner was a or b it lies beyond a. */
+      double ca = *pair(h, c, a);
+      if (ca < h->best_cost[c] ||
+          (ca == h->best_cost[c] && !h->stale[c] && (lost || a < h->best[c]))) {
+        h->best[c] = a;
+        h->best_cost[c] = ca;
+        h->stale[c] = 0;
+        continue;
       }
     }
+    if (lost)
+      h->stale[c] = 1;
   }
 }
 
@@ -356,6 +384,7 @@ static void hc_free(hc_state *h) {
   gmix__free(h->count);
   gmix__free(h->cost);
   gmix__free(h->work);
+  gmix__free(h->stale);
 }
 
 /* Allocate the state of n rows in q dimensions. 0 or the failing
@@ -379,7 +408,8 @@ static gmix_status hc_alloc(hc_state *h, size_t n, size_t q, size_t threads) {
   h->count = gmix__malloc_array(n, 3 * sizeof *h->count, &overflow);
   h->cost = gmix__malloc_array(pairs, sizeof *h->cost, &overflow);
   h->work = gmix__malloc_array(work, sizeof *h->work, &overflow);
-  if (!h->wsum || !h->count || !h->cost || !h->work) {
+  h->stale = gmix__calloc(n, 1);
+  if (!h->wsum || !h->count || !h->cost || !h->work || !h->stale) {
     hc_free(h);
     return overflow ? GMIX_EOVERFLOW : GMIX_ENOMEM;
   }
@@ -432,18 +462,20 @@ gmix_status gmix__hc_merges(const double *z, size_t n, size_t q,
   first_costs(&h, threads);
 
   for (size_t step = 0; h.n_live > k; step++) {
-    size_t a = SIZE_MAX;
-    for (size_t t = 0; t < h.n_live; t++) {
-      size_t i = h.live[t];
-      if (a == SIZE_MAX || h.best_cost[i] < h.best_cost[a])
-        a = i;
+    size_t a;
+    for (;;) { /* the least kept cost, once it is not a stale bound */
+      a = SIZE_MAX;
+      for (size_t t = 0; t < h.n_live; t++) {
+        size_t i = h.live[t];
+        if (h.best[i] != SIZE_MAX &&
+            (a == SIZE_MAX || h.best_cost[i] < h.best_cost[a]))
+          a = i;
+      }
+      if (!h.stale[a])
+        break;
+      rescan(&h, a);
     }
     size_t b = h.best[a];
-    if (b < a) { /* cannot happen (see the tie rule) but costs nothing */
-      size_t t = a;
-      a = b;
-      b = t;
-    }
     merges[step].a = a;
     merges[step].b = b;
     merges[step].cost = *pair(&h, a, b);
