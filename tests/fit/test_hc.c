@@ -262,23 +262,33 @@ static void test_mclust_reference(void **state) {
 
 /* ---- separated blobs are recovered exactly ---------------------------- */
 
-static void test_blobs(void **state) {
-  (void)state;
-  enum { N = 150, D = 3, K = 3 };
-  const double centre[K][D] = {{0, 0, 0}, {25, 0, 0}, {0, 25, 5}};
-  const double spread[K][D] = {{1, 2, 0.5}, {3, 1, 1}, {0.5, 0.5, 2}};
-  double x[N * D], sum[K][D] = {{0}};
-  size_t truth[N], labels[N];
+/* Three blobs in 3-D, 25 apart with spreads of at most 3 per feature,
+ * interleaved (row i is in blob (7 i) mod 3): x[n][3], truth[n], and the
+ * sums of each blob's rows in sum[3][3] (may be NULL). */
+enum { BLOB_D = 3, BLOB_K = 3 };
+static void blobs(uint64_t seed, size_t n, double *x, size_t *truth,
+                  double sum[BLOB_K][BLOB_D]) {
+  const double centre[BLOB_K][BLOB_D] = {{0, 0, 0}, {25, 0, 0}, {0, 25, 5}};
+  const double spread[BLOB_K][BLOB_D] = {{1, 2, 0.5}, {3, 1, 1}, {0.5, 0.5, 2}};
   tu_rng r;
-  tu_rng_seed(&r, 3);
-  for (size_t i = 0; i < N; i++) {
-    size_t c = (i * 7) % K; /* blobs interleaved */
+  tu_rng_seed(&r, seed);
+  for (size_t i = 0; i < n; i++) {
+    size_t c = (i * 7) % BLOB_K;
     truth[i] = c;
-    for (size_t j = 0; j < D; j++) {
-      x[i * D + j] = centre[c][j] + spread[c][j] * tu_normal(&r);
-      sum[c][j] += x[i * D + j];
+    for (size_t j = 0; j < BLOB_D; j++) {
+      x[i * BLOB_D + j] = centre[c][j] + spread[c][j] * tu_normal(&r);
+      if (sum)
+        sum[c][j] += x[i * BLOB_D + j];
     }
   }
+}
+
+static void test_blobs(void **state) {
+  (void)state;
+  enum { N = 150, D = BLOB_D, K = BLOB_K };
+  double x[N * D], sum[K][D] = {{0}};
+  size_t truth[N], labels[N];
+  blobs(3, N, x, truth, sum);
   double *z;
   size_t q;
   gmix__hc_merge m[N];
@@ -358,16 +368,23 @@ static void test_deterministic(void **state) {
     gmix_model_free(c);
     gmix_model_free(e);
   }
-  /* The merges themselves, whatever the threads. */
+  free(x);
+  /* The merges themselves, whatever the threads: in 8 dimensions and 600
+   * rows the early steps are large enough for hc.c to share them out. */
+  enum { NB = 600, DB = 8 };
+  x = mixture_data(NB, DB, 6, NULL);
   double *z;
   size_t q;
-  gmix__hc_merge m1[N], m2[N];
+  gmix__hc_merge *m1 = malloc(NB * sizeof *m1), *m2 = malloc(NB * sizeof *m2);
   gmix_error err;
-  TU_OK(gmix__hc_transform(x, N, D, NULL, &z, &q, &err), &err);
-  TU_OK(gmix__hc_merges(z, N, q, NULL, 1, 1, m1, &err), &err);
-  TU_OK(gmix__hc_merges(z, N, q, NULL, 1, 2, m2, &err), &err);
-  TU_TRUE(memcmp(m1, m2, (N - 1) * sizeof *m1) == 0,
+  TU_OK(gmix__hc_transform(x, NB, DB, NULL, &z, &q, &err), &err);
+  assert_int_equal(q, DB);
+  TU_OK(gmix__hc_merges(z, NB, q, NULL, 1, 1, m1, &err), &err);
+  TU_OK(gmix__hc_merges(z, NB, q, NULL, 1, 2, m2, &err), &err);
+  TU_TRUE(memcmp(m1, m2, (NB - 1) * sizeof *m1) == 0,
           "merges differ for 1 and 2 threads");
+  free(m1);
+  free(m2);
   free(z);
   free(x);
 }
@@ -376,41 +393,56 @@ static void test_deterministic(void **state) {
 
 static void test_subsample(void **state) {
   (void)state;
-  const size_t n = TU_SANITIZED ? 1200 : 3000, d = 2, max_rows = 300;
-  double *x = mixture_data(n, d, 9, NULL);
-  double *w = malloc(n * sizeof *w);
+  const size_t n = TU_SANITIZED ? 1200 : 3000, d = BLOB_D, k = BLOB_K;
+  const size_t max_rows = 300;
+  double *x = malloc(n * d * sizeof *x), *w = malloc(n * sizeof *w);
+  size_t *truth = malloc(n * sizeof *truth),
+         *labels = malloc(n * sizeof *labels);
+  assert_true(x && w && truth && labels);
+  blobs(12, n, x, truth, NULL);
   tu_rng r;
   tu_rng_seed(&r, 4);
-  for (size_t i = 0; i < n; i++) /* a third of the rows weigh nothing */
-    w[i] = i % 3 == 1 ? 0.0 : tu_uniform_in(&r, 0.5, 2.0);
-  gmix_options o = options(4, GMIX_INIT_HC);
-  o.hc_max_rows = max_rows;
+  for (size_t i = 0; i < n; i++) /* a fifth of the rows weigh nothing */
+    w[i] = i % 5 == 1 ? 0.0 : tu_uniform_in(&r, 0.5, 2.0);
+  gmix_options o = options(k, GMIX_INIT_HC);
   for (int weighted = 0; weighted < 2; weighted++) {
     const double *wp = weighted ? w : NULL;
+    /* The start alone: the subsample's clusters, extended to every row by
+     * one E-step, are the blobs. */
+    o.hc_max_rows = max_rows;
+    o.max_iter = 0;
+    gmix_model *start = fit(x, n, d, wp, &o);
+    TU_OK(gmix_predict(start, x, n, d, 0, labels, NULL), NULL);
+    TU_TRUE(same_partition(labels, truth, n),
+            "weighted %d: the subsample's start missed the blobs", weighted);
+    o.max_iter = 100;
     gmix_model *sub = fit(x, n, d, wp, &o);
     o.hc_max_rows = 0; /* every row */
     gmix_model *all = fit(x, n, d, wp, &o);
-    o.hc_max_rows = max_rows;
-    double wts[4], mu[8], cov[16], s = 0.0;
+    double wts[BLOB_K], mu[BLOB_K * BLOB_D], cov[BLOB_K * BLOB_D * BLOB_D];
+    double s = 0.0;
     gmix_model_weights(sub, wts);
     gmix_model_means(sub, mu);
     gmix_model_covariances(sub, cov);
-    for (int c = 0; c < 4; c++)
+    for (size_t c = 0; c < k; c++)
       s += wts[c];
     TU_NEAR(s, 1.0, 8 * TU_EPS, "weighted %d: weights sum", weighted);
-    TU_TRUE(tu_all_finite(mu, 8) && tu_all_finite(cov, 16),
+    TU_TRUE(tu_all_finite(mu, k * d) && tu_all_finite(cov, k * d * d),
             "weighted %d: parameters not finite", weighted);
     gmix_fit_report rs = *gmix_model_report(sub), ra = *gmix_model_report(all);
     TU_TRUE(isfinite(rs.log_likelihood) && rs.converged,
             "weighted %d: log-likelihood %g converged %d", weighted,
             rs.log_likelihood, rs.converged);
-    /* The four components are well apart: both starts lead EM to the same
-     * optimum, to within the convergence tolerance. */
+    /* The blobs are far apart: both starts lead EM to the same optimum,
+     * to within the convergence tolerance. */
     TU_NEAR(rs.log_likelihood, ra.log_likelihood, 10 * o.tol,
             "weighted %d: subsample vs every row", weighted);
+    gmix_model_free(start);
     gmix_model_free(sub);
     gmix_model_free(all);
   }
+  free(labels);
+  free(truth);
   free(w);
   free(x);
 }
