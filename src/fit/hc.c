@@ -192,7 +192,7 @@ typedef struct hc_state {
   double *mean;  /* n x q                                         */
   double *scat;  /* n x tri: lower triangle of W_C, packed by rows */
   double *cost;  /* pair table, see pair()                        */
-  size_t *best;  /* cheapest partner of each cluster              */
+  size_t *best;  /* cheapest partner j > i of cluster i, or none   */
   double *best_cost;
   unsigned char *stale; /* best_cost is only a lower bound of the row */
   size_t *live;         /* names of the clusters left, ascending          */
