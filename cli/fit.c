@@ -51,8 +51,24 @@ static const char *const fit_manual[] = {
     "       --init METHOD\n"
     "              How each restart starts: kmeans (k-means++ seeding then\n"
     "              Lloyd iterations; the default), k-means++ (seeding only),\n"
-    "              random (random responsibilities) or random-from-data (K\n"
-    "              random rows as means).\n"
+    "              random (random responsibilities), random-from-data (K\n"
+    "              random rows as means) or hc (mclust's default start:\n"
+    "              model-based agglomerative hierarchical clustering of the\n"
+    "              rows, on the data centred, scaled and rotated as mclust\n"
+    "              does, down to K clusters; deterministic, so restarts\n"
+    "              differ only when it subsamples).\n"
+    "\n"
+    "       --hc-max-rows N\n"
+    "              --init hc clusters at most N rows (default 2000, mclust's\n"
+    "              subset): on more it clusters a random subsample of N and\n"
+    "              one E-step extends it to every row. Its time and memory\n"
+    "              grow as N squared; 0 clusters every row.\n"
+    "\n"
+    "       --standardize\n"
+    "              Run the initialisation (any --init) on the features\n"
+    "              centred and scaled to unit standard deviation, so that a\n"
+    "              feature in the thousands does not drown one in\n"
+    "              hundredths. EM and the model stay in the original units.\n"
     "\n"
     "       --init-model START.json\n"
     "              Start EM from the parameters of this model file instead\n"
@@ -111,6 +127,7 @@ static const char *const fit_manual[] = {
     "EXAMPLES\n"
     "       gmix fit examples/faithful.csv -k 2 -o faithful.json\n"
     "       gmix fit data.npy -k 5 -c diag --n-init 4 --seed 7 -o m.json\n"
+    "       gmix fit data.csv -k 4 --init hc --standardize -o m.json\n"
     "       gmix fit data.csv --columns x,y --weight-column w -k 3 -o m.json\n"
     "       gmix fit new.csv --init-model m.json --max-iter 0\n",
     NULL};
@@ -125,7 +142,9 @@ enum {
   OPT_SEED,
   OPT_THREADS,
   OPT_WEIGHTS,
-  OPT_WEIGHT_COLUMN
+  OPT_WEIGHT_COLUMN,
+  OPT_HC_MAX_ROWS,
+  OPT_STANDARDIZE
 };
 
 /* How long a fit runs before the progress line appears, and how often it
@@ -204,6 +223,8 @@ static int parse_args(int argc, char **argv, fit_args *a) {
       {"threads", required_argument, NULL, OPT_THREADS},
       {"weights", required_argument, NULL, OPT_WEIGHTS},
       {"weight-column", required_argument, NULL, OPT_WEIGHT_COLUMN},
+      {"hc-max-rows", required_argument, NULL, OPT_HC_MAX_ROWS},
+      {"standardize", no_argument, NULL, OPT_STANDARDIZE},
       CLI_DATA_LONG_OPTIONS,
       {NULL, 0, NULL, 0}};
   const char *cmd = "fit";
@@ -233,9 +254,17 @@ static int parse_args(int argc, char **argv, fit_args *a) {
     case OPT_INIT:
       if (gmix_init_method_parse(optarg, &a->opt.init, NULL) != GMIX_OK)
         return cli_usage(cmd,
-                         "--init must be kmeans, k-means++, random or "
-                         "random-from-data, not '%s'",
+                         "--init must be kmeans, k-means++, random, "
+                         "random-from-data or hc, not '%s'",
                          optarg);
+      break;
+    case OPT_HC_MAX_ROWS:
+      if (!cli_parse_count(cmd, "--hc-max-rows", optarg, 0,
+                           &a->opt.hc_max_rows))
+        return EXIT_USAGE;
+      break;
+    case OPT_STANDARDIZE:
+      a->opt.standardize = 1;
       break;
     case OPT_INIT_MODEL:
       a->init_model = optarg;

@@ -131,15 +131,30 @@ GMIX_API gmix_status gmix_covariance_type_parse(const char *name,
                                                 gmix_covariance_type *out,
                                                 gmix_error *err);
 
-/* How initial responsibilities are chosen (scikit-learn's init_params). */
+/* How initial responsibilities are chosen (scikit-learn's init_params,
+ * and mclust's default start). */
 typedef enum gmix_init_method {
-  GMIX_INIT_KMEANS = 0,          /* k-means++ seeding then Lloyd iterations  */
-  GMIX_INIT_KMEANSPP = 1,        /* k-means++ centres only, one row each      */
-  GMIX_INIT_RANDOM = 2,          /* uniform random responsibilities           */
-  GMIX_INIT_RANDOM_FROM_DATA = 3 /* K distinct random rows as centres         */
+  GMIX_INIT_KMEANS = 0,           /* k-means++ seeding then Lloyd iterations */
+  GMIX_INIT_KMEANSPP = 1,         /* k-means++ centres only, one row each     */
+  GMIX_INIT_RANDOM = 2,           /* uniform random responsibilities          */
+  GMIX_INIT_RANDOM_FROM_DATA = 3, /* K distinct random rows as centres        */
+  /* Model-based agglomerative hierarchical clustering (Fraley 1998), as
+   * mclust's hc() starts its EM: on the data centred, scaled and rotated as
+   * mclust's default transformation does (hcUse "SVD"), pairs of clusters
+   * are merged, starting from single rows, by the least increase of the
+   * classification likelihood criterion of the unconstrained (VVV) model,
+   * down to K clusters; they give one-hot responsibilities. On more than
+   * gmix_options.hc_max_rows rows it runs on a random subsample of that
+   * many, and one E-step over every row from the subsample's M-step gives
+   * the responsibilities. Its time grows as the square of the rows it
+   * clusters (times d^3 once clusters outgrow d rows) and its memory as
+   * about 4 m^2 + 4 m d^2 bytes for m rows. Deterministic: restarts
+   * differ only when it subsamples. */
+  GMIX_INIT_HC = 4
 } gmix_init_method;
 
-/* "kmeans", "k-means++", "random", "random_from_data"; NULL if invalid. */
+/* "kmeans", "k-means++", "random", "random_from_data", "hc"; NULL if
+ * invalid. */
 GMIX_API const char *gmix_init_method_name(gmix_init_method method);
 /* Parse an init name; also accepts "random-from-data". GMIX_EINVAL if
  * unknown. */
@@ -236,6 +251,26 @@ typedef struct gmix_options {
 
   gmix_callback callback; /* Per-iteration callback or NULL. Default NULL. */
   void *callback_data;    /* Passed to callback. Default NULL.             */
+
+  /* Fields below were appended after the first struct with struct_size;
+   * a caller whose struct ends before one gets its default. */
+
+  /* 1: the initialisation (whatever `init`) runs on the data centred and
+   * scaled per feature by their weighted mean and standard deviation (a
+   * feature whose values are all equal is only centred), so that a
+   * feature in the thousands does not drown one in hundredths. The start
+   * is then taken back to the original units (its statistics, before the
+   * first M-step), so EM and the returned model are in the original
+   * units. Costs a standardised copy of the data (n x d doubles) during
+   * the initialisation. Ignored when warm_start or all three *_init
+   * fields are given. 0 or 1. Default 0. */
+  int standardize;
+  /* init = GMIX_INIT_HC clusters at most this many rows, a random
+   * subsample (uniform over the rows of positive weight, seeded by `seed`
+   * and the restart) when the data have more; see GMIX_INIT_HC for its
+   * cost. 0 = always every row. With init hc it must be 0 or at least
+   * n_components. Default 2000 (mclust's default subset). */
+  size_t hc_max_rows;
 } gmix_options;
 
 /* Fill `opt` with the documented defaults. Thread-safe. */

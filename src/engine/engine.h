@@ -115,6 +115,15 @@ int gmix__stats_layout_init(gmix__stats_layout *l, const gmix__cov_model *ops,
 void gmix__stats_accumulate(const gmix__engine *e, const double *x, size_t rows,
                             const double *r, double *s, double *z);
 
+/* Take statistics accumulated on standardised rows (x - mean) / scale,
+ * e->total with their shift e->shift, to the original units, in place:
+ * afterwards they are the statistics of the same responsibilities on the
+ * original rows, around the shift mean + scale * shift. N_k, the moments
+ * and the scatter are exact; entry [1] (sum of w log p) is left as it
+ * was. */
+void gmix__stats_unscale(gmix__engine *e, const double *mean,
+                         const double *scale);
+
 /* ---- ordered reduction (reduce.c), shared by the engine's pass and the
  * k-means passes of initialisation */
 /* Process rows [r0, r1) into the accumulator `acc`; `buf` is the calling

@@ -14,9 +14,10 @@
 
 #include <omp.h>
 
-#include "engine.h"
 #include "collapse.h"
+#include "engine.h"
 #include "init.h"
+#include "standardize.h"
 
 struct gmix_em {
   gmix_options opt; /* copy; its pointer fields are cleared after start */
@@ -111,6 +112,58 @@ static gmix_status apply_user_init(gmix_em *em, gmix_error *err) {
   return GMIX_OK;
 }
 
+/* The first parameters from the initialisation method: initial
+ * statistics, then an M-step. With opt->standardize the method runs on a
+ * standardised copy of the data and its statistics are taken back to the
+ * original units before the M-step, so reg_covar, the covariance model
+ * and the collapse policy all act in those units. */
+static gmix_status initialise(gmix_em *em, const double *x, const double *w,
+                              const gmix_options *opt, gmix_error *err) {
+  size_t n = em->n, d = em->d, k = em->k;
+  gmix__init_data in = {.x = x,
+                        .w = w,
+                        .n = n,
+                        .d = d,
+                        .k = k,
+                        .sum_w = em->sum_w,
+                        .method = opt->init,
+                        .seed = opt->seed,
+                        .init_index = em->init_index,
+                        .kmeans_max_iter = opt->kmeans_max_iter,
+                        .kmeans_max_rows = opt->kmeans_max_rows,
+                        .kmeans_tol = opt->kmeans_tol,
+                        .hc_max_rows = opt->hc_max_rows,
+                        .opt = opt,
+                        .chunk = em->eng->chunk,
+                        .threads = em->eng->threads};
+  double *xz = NULL, *centre = NULL;
+  gmix_status st = GMIX_OK;
+  if (opt->standardize) {
+    int overflow = 0;
+    centre = gmix__malloc_array(d, 2 * sizeof *centre, &overflow);
+    if (!centre)
+      return gmix__error(err, overflow ? GMIX_EOVERFLOW : GMIX_ENOMEM,
+                         "out of memory in initialisation");
+    st = gmix__standardize(x, n, d, w, em->sum_w, &xz, centre, centre + d, err);
+    in.x = xz;
+  }
+  if (st == GMIX_OK)
+    st = gmix__init_stats(em->eng, &in, err);
+  if (st == GMIX_OK && opt->standardize)
+    gmix__stats_unscale(em->eng, centre, centre + d);
+  gmix__free(xz);
+  gmix__free(centre);
+  if (st != GMIX_OK)
+    return st;
+  /* Weights of the first parameters are N_k / sum N_k: for one-hot rows
+   * from k-means++ or random_from_data that is 1/K, not N_k over all the
+   * data. */
+  double nk_sum = 0.0;
+  for (size_t c = 0; c < k; c++)
+    nk_sum += em->eng->total[em->eng->layout.nk + c];
+  return mstep(em, nk_sum, err);
+}
+
 gmix_status gmix_em_start(const double *x, size_t n, size_t d, const double *w,
                           const gmix_options *given, size_t init_index,
                           gmix_em **out, gmix_error *err) {
@@ -169,30 +222,7 @@ gmix_status gmix_em_start(const double *x, size_t n, size_t d, const double *w,
   } else if (opt->weights_init && opt->means_init && opt->precisions_init) {
     st = apply_user_init(em, err);
   } else {
-    gmix__init_data in = {.x = x,
-                          .w = w,
-                          .n = n,
-                          .d = d,
-                          .k = k,
-                          .sum_w = sum_w,
-                          .method = opt->init,
-                          .seed = opt->seed,
-                          .init_index = init_index,
-                          .kmeans_max_iter = opt->kmeans_max_iter,
-                          .kmeans_max_rows = opt->kmeans_max_rows,
-                          .kmeans_tol = opt->kmeans_tol,
-                          .chunk = em->eng->chunk,
-                          .threads = em->eng->threads};
-    st = gmix__init_stats(em->eng, &in, err);
-    if (st == GMIX_OK) {
-      /* Weights of the first parameters are N_k / sum N_k: for one-hot
-       * rows from k-means++ or random_from_data that is 1/K, not N_k over
-       * all the data. */
-      double nk_sum = 0.0;
-      for (size_t c = 0; c < k; c++)
-        nk_sum += em->eng->total[em->eng->layout.nk + c];
-      st = mstep(em, nk_sum, err);
-    }
+    st = initialise(em, x, w, opt, err);
     if (st == GMIX_OK)
       st = apply_user_init(em, err);
   }

@@ -15,6 +15,11 @@
 #define GMIX__OPTIONS_MIN_SIZE                                                 \
   (offsetof(gmix_options, callback_data) + sizeof(void *))
 
+/* Default of gmix_options.hc_max_rows: mclust's default subset size for
+ * its hierarchical start (mclust.options("subset")), which keeps the pair
+ * table near 16 MB. */
+#define GMIX__HC_MAX_ROWS_DEFAULT 2000
+
 /* Copy the caller's options, of whatever version, into a full struct of
  * this library's version (defaults for the fields the caller's lacks).
  * GMIX_EINVAL for NULL or an uninitialised struct. */

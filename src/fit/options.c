@@ -34,6 +34,8 @@ void gmix_options_init(gmix_options *opt) {
   opt->kmeans_max_iter = 300;
   opt->kmeans_tol = 1e-4;
   opt->kmeans_max_rows = 65536;
+  opt->standardize = 0;
+  opt->hc_max_rows = GMIX__HC_MAX_ROWS_DEFAULT;
 }
 
 gmix_status gmix__options_read(const gmix_options *in, gmix_options *out,
@@ -83,6 +85,15 @@ gmix_status gmix__options_check(const gmix_options *opt, gmix_error *err) {
     return gmix__error(err, GMIX_EINVAL,
                        "kmeans_tol must be finite and non-negative, not %g",
                        opt->kmeans_tol);
+  if (opt->standardize != 0 && opt->standardize != 1)
+    return gmix__error(err, GMIX_EINVAL, "standardize must be 0 or 1, not %d",
+                       opt->standardize);
+  if (opt->init == GMIX_INIT_HC && opt->hc_max_rows != 0 &&
+      opt->hc_max_rows < opt->n_components)
+    return gmix__error(err, GMIX_EINVAL,
+                       "hc_max_rows %zu is below n_components %zu: init hc "
+                       "needs at least one row per component (0 = every row)",
+                       opt->hc_max_rows, opt->n_components);
   return GMIX_OK;
 }
 

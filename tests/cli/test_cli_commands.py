@@ -44,7 +44,8 @@ def test_fit_help_documents_every_option():
     for opt in ["--components", "--covariance", "--init", "--n-init",
                 "--tol", "--max-iter", "--reg-covar", "--seed", "--threads",
                 "--weights", "--weight-column", "--columns", "--init-model",
-                "--verbose", "--drop-bad-rows", "--output"]:
+                "--verbose", "--drop-bad-rows", "--output", "--standardize",
+                "--hc-max-rows"]:
         assert opt in out, opt
 
 
@@ -341,6 +342,49 @@ def test_weights(tmp_path):
     expect_error(2, ["weight"], "fit", FAITHFUL, "-k", 2, "--weights", neg)
     expect_error(2, ["unknown column 'nope'"], "fit", with_col, "-k", 2,
                  "--weight-column", "nope")
+
+
+def test_init_hc_standardize(tmp_path):
+    """--init hc --standardize on a feature in the thousands and one in
+    hundredths: two clusters differ only in the second, which k-means on
+    the raw data cannot see. The hierarchical start finds all three, the
+    fit ends far higher than from raw k-means, and the model is in the
+    data's units. Restarts of hc on every row are identical."""
+    rng = np.random.default_rng(5)
+    n, lab = 300, np.arange(300) % 3
+    big, small = np.array([5000.0, 5000, 7000]), np.array([0.0, 0.1, 0.05])
+    x = np.c_[big[lab] + rng.normal(0, 300, n),
+              small[lab] + rng.normal(0, 0.01, n)]
+    data = tmp_path / "scales.csv"
+    np.savetxt(data, x, delimiter=",", header="big,small", comments="")
+    model = tmp_path / "hc.json"
+    _, out, _ = gmix("fit", data, "-k", 3, "--init", "hc", "--standardize",
+                     "-o", model, check=0)
+    ll_hc = float(summary(out)["log-likelihood"].split()[0])
+    _, out, _ = gmix("fit", data, "-k", 3, "--init", "kmeans", "--seed", 1,
+                     check=0)
+    ll_raw = float(summary(out)["log-likelihood"].split()[0])
+    assert ll_hc > ll_raw + 0.3, (ll_hc, ll_raw)
+
+    weights, means, _ = params(model)
+    truth = np.array([x[lab == c].mean(axis=0) for c in range(3)])
+    means = np.array(means)
+    for c in range(3):  # each true cluster has its component
+        near = np.abs(means - truth[c]) <= 1e-6 * np.abs(truth).max(axis=0)
+        assert near.all(axis=1).any(), (c, means, truth)
+    assert sum(weights) == pytest.approx(1, abs=1e-12)
+
+    _, out, _ = gmix("fit", data, "-k", 3, "--init", "hc", "--n-init", 3,
+                     check=0)
+    assert "best init       1 of 3" in out
+    # A subsample of 60 rows extended by one E-step reaches the same fit.
+    _, out, _ = gmix("fit", data, "-k", 3, "--init", "hc", "--hc-max-rows",
+                     60, "--standardize", check=0)
+    assert float(summary(out)["log-likelihood"].split()[0]) == \
+        pytest.approx(ll_hc, abs=1e-2)
+    expect_error(1, ["hc_max_rows 2", "n_components 3"], "fit", data, "-k", 3,
+                 "--init", "hc", "--hc-max-rows", 2)
+    expect_error(1, ["--init", "hc"], "fit", data, "-k", 3, "--init", "hcc")
 
 
 def test_drop_bad_rows(tmp_path):

@@ -113,6 +113,17 @@ static void test_fit(void **state) {
     snprintf(what, sizeof what, "gmix_fit %s weighted",
              gmix_covariance_type_name(tu_types[t]));
     fit_loop(what, &c);
+    /* The hierarchical start on every row, and on a subsample extended by
+     * an E-step; both on standardised data. */
+    c.o.init = GMIX_INIT_HC;
+    c.o.standardize = 1;
+    snprintf(what, sizeof what, "gmix_fit %s hc standardised",
+             gmix_covariance_type_name(tu_types[t]));
+    fit_loop(what, &c);
+    c.o.hc_max_rows = N / 3;
+    snprintf(what, sizeof what, "gmix_fit %s hc on a subsample",
+             gmix_covariance_type_name(tu_types[t]));
+    fit_loop(what, &c);
   }
 }
 

@@ -114,10 +114,13 @@ static void test_einval_fit(void **state) {
   BAD_OPTION("n_init", b_.n_init = 0);
   BAD_OPTION("covariance_type", b_.covariance_type = (gmix_covariance_type)4);
   BAD_OPTION("covariance_type", b_.covariance_type = (gmix_covariance_type)-1);
-  BAD_OPTION("init", b_.init = (gmix_init_method)4);
+  BAD_OPTION("init", b_.init = (gmix_init_method)5);
   BAD_OPTION("min_weight", b_.min_weight = -0.1);
   BAD_OPTION("min_weight", b_.min_weight = NAN);
   BAD_OPTION("kmeans_tol", b_.kmeans_tol = -1);
+  BAD_OPTION("standardize", b_.standardize = 2);
+  BAD_OPTION("standardize", b_.standardize = -1);
+  BAD_OPTION("hc_max_rows", (b_.init = GMIX_INIT_HC, b_.hc_max_rows = 1));
 #undef BAD_OPTION
   TU_STATUS(gmix_options_validate(NULL, NULL), GMIX_EINVAL, NULL);
   (void)out;
