@@ -529,13 +529,39 @@ GMIX_API gmix_status gmix_sample(const gmix_model *m, size_t n, uint64_t seed,
 
 /* Bayesian and Akaike information criteria on data x (lower is better):
  * BIC = -2 Σ w log p + p log(Σ w), AIC = -2 Σ w log p + 2 p, with p =
- * gmix_model_n_parameters (w NULL = ones, as scikit-learn). */
+ * gmix_model_n_parameters (w NULL = ones, as scikit-learn). mclust
+ * reports BIC with the opposite sign, 2 Σ w log p - p log(Σ w), higher
+ * is better: the same number negated. n must be >= 1. */
 GMIX_API gmix_status gmix_bic(const gmix_model *m, const double *x, size_t n,
                               size_t d, const double *w, size_t threads,
                               double *out, gmix_error *err);
 GMIX_API gmix_status gmix_aic(const gmix_model *m, const double *x, size_t n,
                               size_t d, const double *w, size_t threads,
                               double *out, gmix_error *err);
+/* Integrated completed likelihood (Biernacki, Celeux & Govaert 2000),
+ * lower is better: ICL = BIC + 2 E with E the classification entropy
+ * -Σ_i w_i Σ_k r_ik log r_ik of the responsibilities r (0 log 0 = 0). It
+ * penalises components that overlap, so it prefers well separated
+ * clusters where BIC prefers the best density. Computed in one pass
+ * without storing the n x K responsibilities. n must be >= 1. */
+GMIX_API gmix_status gmix_icl(const gmix_model *m, const double *x, size_t n,
+                              size_t d, const double *w, size_t threads,
+                              double *out, gmix_error *err);
+
+/* The information criteria. Lower is better for each. */
+typedef enum gmix_criterion {
+  GMIX_CRITERION_BIC = 0, /* gmix_bic */
+  GMIX_CRITERION_AIC = 1, /* gmix_aic */
+  GMIX_CRITERION_ICL = 2  /* gmix_icl */
+} gmix_criterion;
+
+/* "bic", "aic", "icl"; NULL for an invalid value. */
+GMIX_API const char *gmix_criterion_name(gmix_criterion criterion);
+/* Parse a criterion name (exact, lower case). GMIX_EINVAL if unknown (the
+ * message lists the known names). */
+GMIX_API gmix_status gmix_criterion_parse(const char *name,
+                                          gmix_criterion *out,
+                                          gmix_error *err);
 
 /* ------------------------------------------------------------------------
  * Model files (JSON, the format of DESIGN.md)

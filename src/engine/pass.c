@@ -196,6 +196,18 @@ typedef struct pass_ctx {
   const void *resp_ctx;
 } pass_ctx;
 
+/* -sum_k r_k log r_k of one row of responsibilities, with 0 log 0 = 0:
+ * a component whose responsibility underflowed to zero adds nothing, as
+ * its limit says. The ICL's classification entropy is the weighted sum of
+ * this over rows, accumulated here so no n x K matrix is ever stored. */
+static double row_entropy(const double *r, size_t k) {
+  double h = 0.0;
+  for (size_t c = 0; c < k; c++)
+    if (r[c] > 0.0)
+      h -= r[c] * log(r[c]);
+  return h;
+}
+
 /* Process one chunk [r0, r1) with the work buffer ws; accumulate into
  * `local` (statistics modes) or write per-row outputs. */
 static void pass_chunk(const void *vctx, size_t r0, size_t r1, double *local,
@@ -222,22 +234,27 @@ static void pass_chunk(const void *vctx, size_t r0, size_t r1, double *local,
       if (mode != GMIX__PASS_LABELS)
         gmix__logsumexp_rows(L, rows, k, lp,
                              mode == GMIX__PASS_STATS ||
-                                 mode == GMIX__PASS_PROBA);
+                                 mode == GMIX__PASS_PROBA ||
+                                 mode == GMIX__PASS_ENTROPY);
     }
+    int stats = mode == GMIX__PASS_STATS || mode == GMIX__PASS_RESP;
     switch (mode) {
     case GMIX__PASS_STATS:
     case GMIX__PASS_RESP:
     case GMIX__PASS_SCORE:
+    case GMIX__PASS_ENTROPY:
       for (size_t b = 0; b < rows; b++) {
         double wi = wb ? wb[b] : 1.0;
-        local[0] += wi;
+        local[GMIX__TOTAL_WEIGHT] += wi;
         if (mode != GMIX__PASS_RESP)
-          local[1] += wi * lp[b];
-        if (wb && mode != GMIX__PASS_SCORE)
+          local[GMIX__TOTAL_LOGLIK] += wi * lp[b];
+        if (mode == GMIX__PASS_ENTROPY)
+          local[GMIX__TOTAL_ENTROPY] += wi * row_entropy(L + b * k, k);
+        if (wb && stats)
           for (size_t c = 0; c < k; c++)
             L[b * k + c] *= wi;
       }
-      if (mode != GMIX__PASS_SCORE)
+      if (stats)
         gmix__stats_accumulate(e, xb, rows, L, local, z);
       break;
     case GMIX__PASS_LOGP:
@@ -263,10 +280,13 @@ static void pass_chunk(const void *vctx, size_t r0, size_t r1, double *local,
 void gmix__engine_pass(gmix__engine *e, const double *x, size_t n,
                        const double *w, gmix__pass_mode mode, void *out,
                        gmix__resp_fn resp_fn, const void *resp_ctx) {
-  int accumulate = mode == GMIX__PASS_STATS || mode == GMIX__PASS_RESP ||
-                   mode == GMIX__PASS_SCORE;
-  size_t acc_size =
-      !accumulate ? 0 : mode == GMIX__PASS_SCORE ? 2 : e->layout.size;
+  size_t acc_size = 0; /* per-row outputs accumulate nothing */
+  if (mode == GMIX__PASS_STATS || mode == GMIX__PASS_RESP)
+    acc_size = e->layout.size;
+  else if (mode == GMIX__PASS_SCORE)
+    acc_size = GMIX__TOTAL_SCORE_SIZE;
+  else if (mode == GMIX__PASS_ENTROPY)
+    acc_size = GMIX__TOTAL_ENTROPY_SIZE;
   pass_ctx ctx = {e, x, w, mode, out, resp_fn, resp_ctx};
   gmix__reduce_chunks(n, e->chunk, e->threads, e->work[0], e->work_size,
                       e->work_size - e->layout.size, acc_size, e->total,
