@@ -83,6 +83,14 @@ typedef struct gmix__engine {
  * gmix_options). */
 void gmix__default_sizes(const gmix__cov_model *ops, size_t k, size_t d,
                          size_t n, size_t *block, size_t *chunk);
+/* The block and chunk sizes an engine uses: *block and *chunk hold the
+ * options' values (0 = default) and receive the sizes chosen. */
+void gmix__engine_sizes(const gmix__cov_model *ops, size_t k, size_t d,
+                        size_t n, size_t *block, size_t *chunk);
+/* Multiply-adds of the E-step kernel per row (the cost model behind the
+ * chunk size). The caller ensures k * d * d does not overflow (the
+ * model's covariance size did not). */
+size_t gmix__engine_row_cost(const gmix__cov_model *ops, size_t k, size_t d);
 
 /* Create an engine for passes over n rows; block/chunk 0 choose defaults,
  * threads 0 = all. */

@@ -10,19 +10,25 @@
 
 #include "engine.h"
 
+size_t gmix__engine_row_cost(const gmix__cov_model *ops, size_t k, size_t d) {
+  size_t row_cost = k * d;
+  if (ops->kernel == GMIX__KERNEL_FULL)
+    row_cost += k * d * d;
+  else if (ops->kernel == GMIX__KERNEL_SHARED)
+    row_cost += d * d;
+  return row_cost;
+}
+
 void gmix__default_sizes(const gmix__cov_model *ops, size_t k, size_t d,
                          size_t n, size_t *block, size_t *chunk) {
   /* A block: the widest per-block buffer near 32768 doubles (256 KiB), so a
    * block and its products stay in L2, and at least 64 rows so each BLAS
    * call has work enough to amortise its overhead. */
-  size_t width = k + d, row_cost = k * d;
-  if (ops->kernel == GMIX__KERNEL_FULL) {
+  size_t width = k + d, row_cost = gmix__engine_row_cost(ops, k, d);
+  if (ops->kernel == GMIX__KERNEL_FULL)
     width += k * d;
-    row_cost += k * d * d;
-  } else if (ops->kernel == GMIX__KERNEL_SHARED) {
+  else if (ops->kernel == GMIX__KERNEL_SHARED)
     width += d;
-    row_cost += d * d;
-  }
   size_t b = 32768 / width;
   b = b < 64 ? 64 : b > 1024 ? 1024 : b;
   b = (b + 7) / 8 * 8;
@@ -46,17 +52,22 @@ void gmix__engine_free(gmix__engine *e) {
   gmix__free(e);
 }
 
+void gmix__engine_sizes(const gmix__cov_model *ops, size_t k, size_t d,
+                        size_t n, size_t *block, size_t *chunk) {
+  size_t def_block, def_chunk;
+  gmix__default_sizes(ops, k, d, n, &def_block, &def_chunk);
+  if (*block == 0)
+    *block = def_block;
+  if (*chunk == 0)
+    *chunk = *block > def_chunk ? *block : def_chunk;
+  if (*block > *chunk)
+    *block = *chunk;
+}
+
 gmix_status gmix__engine_create(const gmix__cov_model *ops, size_t k, size_t d,
                                 size_t n, size_t block, size_t chunk,
                                 size_t threads, gmix__engine **out) {
-  size_t def_block, def_chunk;
-  gmix__default_sizes(ops, k, d, n, &def_block, &def_chunk);
-  if (block == 0)
-    block = def_block;
-  if (chunk == 0)
-    chunk = block > def_chunk ? block : def_chunk;
-  if (block > chunk)
-    block = chunk;
+  gmix__engine_sizes(ops, k, d, n, &block, &chunk);
   if (threads == 0)
     threads = (size_t)omp_get_max_threads();
   if (threads == 0)

@@ -1,6 +1,7 @@
 /*
  * use.h -- declarations shared by the files of src/use and their tests:
- * every criterion of a fitted model from one pass (score.c).
+ * every criterion of a fitted model from one pass (score.c), and the
+ * model-selection sweep with its parallel plan forced (select.c).
  */
 #ifndef GMIX_USE_H
 #define GMIX_USE_H
@@ -26,5 +27,21 @@ gmix_status gmix__criteria_compute(const gmix_model *m, const double *x,
 
 /* The value of one criterion among them; NaN for an invalid one. */
 double gmix__criteria_value(const gmix__criteria *c, gmix_criterion which);
+
+/* How a sweep spreads its cells over threads (gmix.h, "Model selection",
+ * states the rule AUTO follows). */
+typedef enum gmix__select_plan {
+  GMIX__SELECT_AUTO,     /* by the documented rule                      */
+  GMIX__SELECT_CELLS,    /* cells in parallel, one thread each          */
+  GMIX__SELECT_IN_TURN   /* cells one after another, each fit on every
+                            thread                                      */
+} gmix__select_plan;
+
+/* gmix_select with its plan forced, so tests can check that both plans
+ * give the same table. With one thread both run the cells in turn. */
+gmix_status gmix__select_run(const double *x, size_t n, size_t d,
+                             const double *w, const gmix_select_options *opt,
+                             gmix__select_plan plan, gmix_select_result **out,
+                             gmix_error *err);
 
 #endif /* GMIX_USE_H */
