@@ -9,6 +9,9 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 /* One line on standard error: the prefix, then the formatted message. */
 static void vreport(const char *prefix, const char *fmt, va_list ap) {
@@ -174,6 +177,55 @@ int cli_common_option(const cli_command *cmd, int c, const char *arg,
   return cli_usage(cmd->name, "invalid command line");
 }
 
+int cli_em_option(const char *cmd, int c, const char *arg, gmix_options *opt) {
+  int ok;
+  switch (c) {
+  case OPT_N_INIT:
+    ok = cli_parse_count(cmd, "--n-init", arg, 1, &opt->n_init);
+    break;
+  case OPT_MAX_ITER:
+    ok = cli_parse_count(cmd, "--max-iter", arg, 0, &opt->max_iter);
+    break;
+  case OPT_TOL:
+    ok = cli_parse_double(cmd, "--tol", arg, 0, &opt->tol);
+    break;
+  case OPT_REG_COVAR:
+    ok = cli_parse_double(cmd, "--reg-covar", arg, 0, &opt->reg_covar);
+    break;
+  case OPT_SEED:
+    ok = cli_parse_u64(cmd, "--seed", arg, &opt->seed);
+    break;
+  case OPT_THREADS:
+    ok = cli_parse_count(cmd, "--threads", arg, 0, &opt->threads);
+    break;
+  default:
+    return 0;
+  }
+  return ok ? 1 : -1;
+}
+
+int cli_weight_option(int c, const char *arg, gmix_read_options *ropt,
+                      const char **weights_file) {
+  if (c == OPT_WEIGHTS)
+    *weights_file = arg;
+  else if (c == OPT_WEIGHT_COLUMN)
+    ropt->weight_column = arg;
+  else
+    return 0;
+  return 1;
+}
+
+int cli_check_weight_options(const char *cmd, const char *data,
+                             const gmix_read_options *ropt,
+                             const char *weights_file) {
+  if (weights_file && ropt->weight_column)
+    return cli_usage(cmd, "--weights and --weight-column exclude each other");
+  if (weights_file && strcmp(weights_file, "-") == 0 && data &&
+      strcmp(data, "-") == 0)
+    return cli_usage(cmd, "DATA and --weights cannot both be standard input");
+  return EXIT_OK;
+}
+
 int cli_expect_operands(const char *cmd, int have, int want, const char *what) {
   if (have == want)
     return EXIT_OK;
@@ -322,6 +374,77 @@ int cli_write_output(const char *path, void (*print)(FILE *f, const void *data),
     return EXIT_DATA;
   print(f, data);
   return cli_close_output(f, path, EXIT_OK);
+}
+
+int cli_check_output_folder(const char *path, const char *what) {
+  if (!path || strcmp(path, "-") == 0)
+    return EXIT_OK;
+  size_t len = strlen(path);
+  char *dir = malloc(len + 2);
+  if (!dir)
+    return EXIT_OK;
+  memcpy(dir, path, len + 1);
+  char *slash = strrchr(dir, '/');
+  if (!slash)
+    strcpy(dir, ".");
+  else if (slash == dir)
+    dir[1] = '\0';
+  else
+    *slash = '\0';
+  struct stat st;
+  int e = 0;
+  if (stat(dir, &st) != 0)
+    e = errno;
+  else if (!S_ISDIR(st.st_mode))
+    e = ENOTDIR;
+  else if (access(dir, W_OK | X_OK) != 0)
+    e = errno;
+  free(dir);
+  if (e) {
+    cli_error("cannot write %s '%s': %s", what, path, strerror(e));
+    return EXIT_DATA;
+  }
+  return EXIT_OK;
+}
+
+int cli_write_model(const gmix_model *m, const char *output) {
+  gmix_error err;
+  err.message[0] = '\0';
+  if (strcmp(output, "-") != 0) {
+    if (gmix_model_save(m, output, &err) != GMIX_OK)
+      return cli_fail(&err);
+    return EXIT_OK;
+  }
+  char *json = NULL;
+  if (gmix_model_to_json(m, &json, &err) != GMIX_OK)
+    return cli_fail(&err);
+  fputs(json, stdout);
+  gmix_free(json);
+  return EXIT_OK;
+}
+
+void cli_name_features(gmix_model *m, const gmix_table *t,
+                       const gmix_model *start) {
+  size_t d = gmix_model_n_features(m);
+  const char **names = malloc(d * sizeof *names);
+  if (!names)
+    return;
+  int all = 1;
+  for (size_t j = 0; j < d && all; j++) {
+    names[j] = gmix_table_column_name(t, j);
+    if (!names[j] && start)
+      names[j] = gmix_model_feature_name(start, j);
+    all = names[j] != NULL;
+  }
+  if (all && gmix_model_set_feature_names(m, names, NULL) != GMIX_OK)
+    cli_warn("could not store the feature names in the model");
+  free(names);
+}
+
+double cli_now_seconds(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 void cli_print_double(FILE *f, double v) {
