@@ -85,7 +85,7 @@ GMIX_API const char *gmix_version(void);
   X(EOVERFLOW, -3, "size overflow")                                            \
   X(ENONFINITE, -4, "data contain NaN or infinity")                            \
   X(EWEIGHTS, -5, "invalid sample weights")                                    \
-  X(ETOOFEW, -6, "fewer samples than components")                              \
+  X(ETOOFEW, -6, "too few samples for the model")                              \
   X(EDIM, -7, "dimension mismatch")                                            \
   X(ENOTPD, -8, "covariance matrix is not positive definite")                  \
   X(ECOLLAPSE, -9, "component collapsed and could not be re-seeded")           \
@@ -576,9 +576,11 @@ GMIX_API gmix_status gmix_criterion_parse(const char *name,
  *
  * Every candidate (a "cell": one covariance type and one K) is fitted from
  * each of a list of starts, each with restarts; the cell keeps the fit of
- * highest log-likelihood, and the sweep reports, for every cell, its
- * log-likelihood, parameter count and criteria, or why it could not be
- * fitted, and chooses the cell with the lowest criterion.
+ * highest log-likelihood (ranked as gmix_fit ranks its restarts: by the
+ * lower bound of the last iteration, ties to the first), and the sweep
+ * reports, for every cell, its log-likelihood, parameter count and
+ * criteria, or why it could not be fitted, and chooses the cell with the
+ * lowest criterion.
  *
  * Conventions. Every criterion is lower-is-better (scikit-learn's sign);
  * each cell also carries bic_mclust = 2 Σ w log p - p log(Σ w), the

@@ -5,14 +5,15 @@
  *
  * A candidate (a "cell") runs each of its starts with restarts, one
  * restart at a time through the EM driver, and keeps the fit of highest
- * log-likelihood; one engine pass over that model then gives every
- * criterion. Cells that cannot be fitted are recorded with their status,
+ * log-likelihood as gmix_fit ranks them; one engine pass over that model
+ * then gives every criterion. Cells that cannot be fitted are recorded with their status,
  * and only what concerns the whole sweep (bad arguments, no memory, a
  * cancel) fails the call. The cells run either in parallel or in turn
  * (gmix.h states the rule); each fit is bit-identical for any thread
  * count, so the table is too.
  */
 #include <math.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -224,9 +225,14 @@ static int keep_going(const gmix_iteration *it, void *user) {
   return stopped(user);
 }
 
-static void fail_cell(gmix_select_cell *c, gmix_status st, const char *msg) {
-  c->status = st;
-  snprintf(c->message, sizeof c->message, "%s", msg);
+/* Format a message into a buffer of GMIX_ERROR_MESSAGE_SIZE, cut short
+ * when it is longer (as gmix__error does). */
+static void set_message(char *buf, const char *fmt, ...) GMIX__PRINTF(2, 3);
+static void set_message(char *buf, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, GMIX_ERROR_MESSAGE_SIZE, fmt, ap);
+  va_end(ap);
 }
 
 /* Statuses that fail one cell (a property of the candidate); any other
@@ -249,29 +255,29 @@ static double cell_plan(const sweep *s, size_t i, gmix_select_cell *c) {
   const gmix__cov_model *ops = gmix__cov_model_get(c->covariance_type);
   size_t k = c->n_components, d = s->d, kd;
   if (ops->size(k, d) == 0 || !gmix__mul(k, d, &kd)) {
-    char msg[GMIX_ERROR_MESSAGE_SIZE];
-    snprintf(msg, sizeof msg,
-             "%zu components in %zu dimensions overflow size_t", k, d);
-    fail_cell(c, GMIX_EOVERFLOW, msg);
+    c->status = GMIX_EOVERFLOW;
+    set_message(c->message, "%zu components in %zu dimensions overflow size_t",
+                k, d);
     return 0.0;
   }
   c->n_parameters = gmix__cov_n_parameters(ops, k, d);
   if (s->n_positive <= c->n_parameters) {
-    char msg[GMIX_ERROR_MESSAGE_SIZE];
-    snprintf(msg, sizeof msg,
-             "%zu %s components have %zu free parameters but the data have "
-             "%zu rows of positive weight; a candidate needs more rows than "
-             "parameters",
-             k, ops->name, c->n_parameters, s->n_positive);
-    fail_cell(c, GMIX_ETOOFEW, msg);
+    c->status = GMIX_ETOOFEW;
+    set_message(c->message,
+                "%zu %s components have %zu free parameters but the data "
+                "have only %zu rows%s; a candidate needs more rows than "
+                "parameters",
+                k, ops->name, c->n_parameters, s->n_positive,
+                s->w ? " of positive weight" : "");
     return 0.0;
   }
   return (double)s->n * (double)gmix__engine_row_cost(ops, k, d);
 }
 
 /* Fit cell i (planned by cell_plan): every start with every restart,
- * keeping the fit of highest log-likelihood (ties: the first), then its
- * criteria. A candidate that cannot be fitted is recorded in the cell and
+ * keeping the fit of highest log-likelihood, ranked as gmix_fit ranks its
+ * restarts (the lower bound of the last iteration; ties: the first), so
+ * that gmix_fit with one start reproduces the cell; then its criteria. A candidate that cannot be fitted is recorded in the cell and
  * gives GMIX_OK with *best NULL; a failure of the sweep is returned with
  * its message in err. */
 static gmix_status fit_cell(sweep *s, size_t i, gmix_model **best,
@@ -300,8 +306,8 @@ static gmix_status fit_cell(sweep *s, size_t i, gmix_model **best,
       gmix_status st =
           gmix__fit_restart(s->x, s->n, s->d, s->w, &o, r, &m, &fe);
       if (st == GMIX_OK) {
-        if (!keep || gmix_model_report(m)->log_likelihood >
-                         gmix_model_report(keep)->log_likelihood) {
+        if (!keep || gmix_model_report(m)->lower_bound >
+                         gmix_model_report(keep)->lower_bound) {
           gmix_model_free(keep);
           keep = m;
           c->best_start = o.init;
@@ -313,12 +319,12 @@ static gmix_status fit_cell(sweep *s, size_t i, gmix_model **best,
         if (c->n_failed++ == 0) {
           first_failure = st;
           if (n_fits == 1)
-            snprintf(first_msg, sizeof first_msg, "%s", fe.message);
+            set_message(first_msg, "%s", fe.message);
           else
-            snprintf(first_msg, sizeof first_msg,
-                     "all %zu fits failed; the first, restart %zu of the %s "
-                     "start: %s",
-                     n_fits, r, gmix_init_method_name(o.init), fe.message);
+            set_message(first_msg,
+                        "all %zu fits failed; the first, restart %zu of the "
+                        "%s start: %s",
+                        n_fits, r, gmix_init_method_name(o.init), fe.message);
         }
       } else {
         gmix_model_free(keep);
@@ -328,7 +334,8 @@ static gmix_status fit_cell(sweep *s, size_t i, gmix_model **best,
     }
   }
   if (!keep) {
-    fail_cell(c, first_failure, first_msg);
+    c->status = first_failure;
+    memcpy(c->message, first_msg, sizeof c->message);
     return GMIX_OK;
   }
   gmix__criteria cr;
