@@ -29,7 +29,8 @@ typedef struct cli_command {
   const char *const *manual;
 } cli_command;
 
-extern const cli_command cli_fit, cli_predict, cli_score, cli_sample, cli_info;
+extern const cli_command cli_fit, cli_select, cli_predict, cli_score,
+    cli_sample, cli_info;
 
 /* The exit-status section shared by every manual page. */
 #define CLI_EXIT_STATUS                                                        \
