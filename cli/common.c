@@ -5,6 +5,7 @@
 #include "common.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -177,7 +178,11 @@ int cli_common_option(const cli_command *cmd, int c, const char *arg,
   return cli_usage(cmd->name, "invalid command line");
 }
 
-int cli_em_option(const char *cmd, int c, const char *arg, gmix_options *opt) {
+/* Apply one of the EM settings to `opt`. Returns 1 if `c` was one of them
+ * and its value parsed, 0 if it is not one, -1 on a bad value (usage
+ * error printed). */
+static int em_option(const char *cmd, int c, const char *arg,
+                     gmix_options *opt) {
   int ok;
   switch (c) {
   case OPT_N_INIT:
@@ -224,6 +229,29 @@ int cli_check_weight_options(const char *cmd, const char *data,
       strcmp(data, "-") == 0)
     return cli_usage(cmd, "DATA and --weights cannot both be standard input");
   return EXIT_OK;
+}
+
+int cli_fit_option(const cli_command *cmd, int c, const char *arg,
+                   gmix_options *opt, gmix_read_options *ropt,
+                   const char **weights_file) {
+  int rc = em_option(cmd->name, c, arg, opt);
+  if (rc < 0)
+    return EXIT_USAGE;
+  if (rc > 0 || cli_weight_option(c, arg, ropt, weights_file))
+    return -1;
+  return cli_common_option(cmd, c, arg, ropt);
+}
+
+int cli_data_operand(const char *cmd, int argc, char **argv,
+                     const gmix_read_options *ropt, const char *weights_file,
+                     const char **data) {
+  if (optind >= argc)
+    return cli_usage(cmd, "missing the DATA file");
+  if (optind + 1 < argc)
+    return cli_usage(cmd, "unexpected argument '%s' (only one DATA file)",
+                     argv[optind + 1]);
+  *data = argv[optind];
+  return cli_check_weight_options(cmd, *data, ropt, weights_file);
 }
 
 int cli_expect_operands(const char *cmd, int have, int want, const char *what) {
@@ -445,6 +473,30 @@ double cli_now_seconds(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+void cli_progress_start(cli_progress *p) {
+  p->terminal = isatty(STDERR_FILENO);
+  p->shown = 0;
+  p->start = cli_now_seconds();
+  p->last_draw = 0.0;
+}
+
+int cli_progress_due(cli_progress *p) {
+  if (!p->terminal)
+    return 0;
+  double t = cli_now_seconds();
+  if (t - p->start < CLI_PROGRESS_DELAY_SECONDS ||
+      t - p->last_draw < CLI_PROGRESS_INTERVAL_SECONDS)
+    return 0;
+  p->last_draw = t;
+  p->shown = 1;
+  return 1;
+}
+
+void cli_progress_end(cli_progress *p) {
+  if (p->shown)
+    fputs("\r\033[K", stderr);
 }
 
 void cli_print_double(FILE *f, double v) {

@@ -135,12 +135,28 @@ enum {
     "threads", required_argument, NULL, OPT_THREADS                            \
   }
 
+/* The options of the commands that fit models (fit, select): -k, -c, -o,
+ * -h, the EM settings, the weights and the data options. */
+#define CLI_FIT_LONG_OPTIONS                                                   \
+  {"components", required_argument, NULL, 'k'},                                \
+      {"covariance", required_argument, NULL, 'c'},                            \
+      {"output", required_argument, NULL, 'o'},                                \
+      {"help", no_argument, NULL, 'h'}, CLI_EM_LONG_OPTIONS,                   \
+      CLI_WEIGHT_LONG_OPTIONS, CLI_DATA_LONG_OPTIONS
+
 /* How long a command runs before a progress line appears on a terminal,
  * and how often it is redrawn: a quick run should not flash one, and
  * redrawing a terminal line thousands of times a second would slow a fast
  * one down. */
 #define CLI_PROGRESS_DELAY_SECONDS 0.5
 #define CLI_PROGRESS_INTERVAL_SECONDS 0.1
+
+/* A progress line on standard error, redrawn in place. */
+typedef struct cli_progress {
+  int terminal; /* stderr is a terminal: show a progress line */
+  int shown;    /* a progress line is on the screen           */
+  double start, last_draw;
+} cli_progress;
 
 /* Print "gmix: <message>" on standard error. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -176,11 +192,6 @@ int cli_parse_double(const char *cmd, const char *opt, const char *arg,
 int cli_common_option(const cli_command *cmd, int c, const char *arg,
                       gmix_read_options *ropt);
 
-/* Apply one of the EM settings (CLI_EM_LONG_OPTIONS) to `opt`. Returns 1
- * if `c` was one of them and its value parsed, 0 if it is not one, -1 on
- * a bad value (usage error printed). */
-int cli_em_option(const char *cmd, int c, const char *arg, gmix_options *opt);
-
 /* Apply a sample-weight option (CLI_WEIGHT_LONG_OPTIONS): the column to
  * `ropt`, the file to *weights_file. Returns 1 if `c` was one, else 0. */
 int cli_weight_option(int c, const char *arg, gmix_read_options *ropt,
@@ -191,6 +202,21 @@ int cli_weight_option(int c, const char *arg, gmix_read_options *ropt,
 int cli_check_weight_options(const char *cmd, const char *data,
                              const gmix_read_options *ropt,
                              const char *weights_file);
+
+/* The end of the option switch of a command that fits models (fit,
+ * select): an EM setting (CLI_EM_LONG_OPTIONS) goes to `opt`, a weight
+ * option to `ropt` or *weights_file, anything else to cli_common_option. Returns -1 to go on
+ * parsing, else the exit code to stop with. */
+int cli_fit_option(const cli_command *cmd, int c, const char *arg,
+                   gmix_options *opt, gmix_read_options *ropt,
+                   const char **weights_file);
+
+/* After the options of a command that fits models: the one DATA operand
+ * into *data, checked with the weight options (cli_check_weight_options).
+ * Returns EXIT_OK or EXIT_USAGE (message printed). */
+int cli_data_operand(const char *cmd, int argc, char **argv,
+                     const gmix_read_options *ropt, const char *weights_file,
+                     const char **data);
 
 /* Check the number of operands left after the options: `have` must be
  * `want`, else a usage error "expected <what>, got N arguments". Returns
@@ -267,6 +293,16 @@ void cli_name_features(gmix_model *m, const gmix_table *t,
 
 /* Seconds on a monotonic clock, for progress lines. */
 double cli_now_seconds(void);
+
+/* Start a progress line: shown only when standard error is a terminal. */
+void cli_progress_start(cli_progress *p);
+/* 1 when the line is to be drawn now (on a terminal, once the command has
+ * run CLI_PROGRESS_DELAY_SECONDS and at most every
+ * CLI_PROGRESS_INTERVAL_SECONDS): the caller then prints it, starting
+ * with '\r' and ending with "\033[K". */
+int cli_progress_due(cli_progress *p);
+/* Clear the line, if one was drawn. */
+void cli_progress_end(cli_progress *p);
 
 /* Print a double with 17 significant digits (exact round trip). */
 void cli_print_double(FILE *f, double v);

@@ -5,7 +5,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "common.h"
 
@@ -96,11 +95,9 @@ static const char *const fit_manual[] = {
 enum { OPT_INIT = OPT_FIRST_COMMAND_OPTION, OPT_INIT_MODEL };
 
 typedef struct progress {
-  int verbose;  /* print every iteration                     */
-  int terminal; /* stderr is a terminal: show a progress line */
-  int shown;    /* a progress line is on the screen           */
+  int verbose; /* print every iteration */
   size_t n_init, max_iter;
-  double start, last_draw;
+  cli_progress line;
 } progress;
 
 /* The per-iteration callback: a log line with --verbose, else (on a
@@ -116,14 +113,8 @@ static int on_iteration(const gmix_iteration *it, void *user) {
             it->seconds);
     return 0;
   }
-  if (!p->terminal)
+  if (!cli_progress_due(&p->line))
     return 0;
-  double t = cli_now_seconds();
-  if (t - p->start < CLI_PROGRESS_DELAY_SECONDS ||
-      t - p->last_draw < CLI_PROGRESS_INTERVAL_SECONDS)
-    return 0;
-  p->last_draw = t;
-  p->shown = 1;
   fprintf(stderr,
           "\rgmix: init %zu/%zu, iteration %zu/%zu, log-likelihood %.8g, "
           "change %.2e\033[K",
@@ -144,16 +135,10 @@ typedef struct fit_args {
  * code. */
 static int parse_args(int argc, char **argv, fit_args *a) {
   static const struct option longopts[] = {
-      {"components", required_argument, NULL, 'k'},
-      {"output", required_argument, NULL, 'o'},
-      {"covariance", required_argument, NULL, 'c'},
+      CLI_FIT_LONG_OPTIONS,
       {"verbose", no_argument, NULL, 'v'},
-      {"help", no_argument, NULL, 'h'},
       {"init", required_argument, NULL, OPT_INIT},
       {"init-model", required_argument, NULL, OPT_INIT_MODEL},
-      CLI_EM_LONG_OPTIONS,
-      CLI_WEIGHT_LONG_OPTIONS,
-      CLI_DATA_LONG_OPTIONS,
       {NULL, 0, NULL, 0}};
   const char *cmd = "fit";
   int c, rc;
@@ -190,25 +175,16 @@ static int parse_args(int argc, char **argv, fit_args *a) {
       a->init_model = optarg;
       break;
     default:
-      if ((rc = cli_em_option(cmd, c, optarg, &a->opt)) < 0)
-        return EXIT_USAGE;
-      if (rc == 0 &&
-          !cli_weight_option(c, optarg, &a->ropt, &a->weights_file) &&
-          (rc = cli_common_option(&cli_fit, c, optarg, &a->ropt)) >= 0)
+      if ((rc = cli_fit_option(&cli_fit, c, optarg, &a->opt, &a->ropt,
+                               &a->weights_file)) >= 0)
         return rc;
     }
   }
-  if (optind >= argc)
-    return cli_usage(cmd, "missing the DATA file");
-  if (optind + 1 < argc)
-    return cli_usage(cmd, "unexpected argument '%s' (only one DATA file)",
-                     argv[optind + 1]);
-  a->data = argv[optind];
+  if ((rc = cli_data_operand(cmd, argc, argv, &a->ropt, a->weights_file,
+                             &a->data)) != EXIT_OK)
+    return rc;
   if (!a->have_k && !a->init_model)
     return cli_usage(cmd, "missing -k K, the number of components");
-  if ((rc = cli_check_weight_options(cmd, a->data, &a->ropt,
-                                     a->weights_file)) != EXIT_OK)
-    return rc;
   gmix_error err;
   err.message[0] = '\0';
   if (gmix_options_validate(&a->opt, &err) != GMIX_OK)
@@ -300,15 +276,14 @@ static int run_fit(int argc, char **argv) {
       EXIT_OK)
     goto done;
 
-  progress p = {a.verbose,      isatty(STDERR_FILENO), 0, a.opt.n_init,
-                a.opt.max_iter, cli_now_seconds(),     0};
+  progress p = {a.verbose, a.opt.n_init, a.opt.max_iter, {0}};
+  cli_progress_start(&p.line);
   a.opt.callback = on_iteration;
   a.opt.callback_data = &p;
   gmix_error err;
   err.message[0] = '\0';
   gmix_status s = gmix_fit(gmix_table_data(t), n, d, w, &a.opt, &m, &err);
-  if (p.shown)
-    fputs("\r\033[K", stderr);
+  cli_progress_end(&p.line);
   if (s != GMIX_OK) {
     rc = cli_fail(&err);
     goto done;

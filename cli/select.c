@@ -7,7 +7,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "common.h"
 
@@ -196,15 +195,9 @@ static int parse_covariances(const char *arg, select_args *a) {
  * code. */
 static int parse_args(int argc, char **argv, select_args *a) {
   static const struct option longopts[] = {
-      {"components", required_argument, NULL, 'k'},
-      {"covariance", required_argument, NULL, 'c'},
-      {"output", required_argument, NULL, 'o'},
-      {"help", no_argument, NULL, 'h'},
+      CLI_FIT_LONG_OPTIONS,
       {"criterion", required_argument, NULL, OPT_CRITERION},
       {"table", required_argument, NULL, OPT_TABLE},
-      CLI_EM_LONG_OPTIONS,
-      CLI_WEIGHT_LONG_OPTIONS,
-      CLI_DATA_LONG_OPTIONS,
       {NULL, 0, NULL, 0}};
   const char *cmd = "select";
   int c, rc;
@@ -232,22 +225,13 @@ static int parse_args(int argc, char **argv, select_args *a) {
       a->table = optarg;
       break;
     default:
-      if ((rc = cli_em_option(cmd, c, optarg, &a->opt.fit)) < 0)
-        return EXIT_USAGE;
-      if (rc == 0 &&
-          !cli_weight_option(c, optarg, &a->ropt, &a->weights_file) &&
-          (rc = cli_common_option(&cli_select, c, optarg, &a->ropt)) >= 0)
+      if ((rc = cli_fit_option(&cli_select, c, optarg, &a->opt.fit, &a->ropt,
+                               &a->weights_file)) >= 0)
         return rc;
     }
   }
-  if (optind >= argc)
-    return cli_usage(cmd, "missing the DATA file");
-  if (optind + 1 < argc)
-    return cli_usage(cmd, "unexpected argument '%s' (only one DATA file)",
-                     argv[optind + 1]);
-  a->data = argv[optind];
-  if ((rc = cli_check_weight_options(cmd, a->data, &a->ropt,
-                                     a->weights_file)) != EXIT_OK)
+  if ((rc = cli_data_operand(cmd, argc, argv, &a->ropt, a->weights_file,
+                             &a->data)) != EXIT_OK)
     return rc;
   if (a->output && a->table && strcmp(a->output, "-") == 0 &&
       strcmp(a->table, "-") == 0)
@@ -261,24 +245,12 @@ static int parse_args(int argc, char **argv, select_args *a) {
 
 /* ---- progress */
 
-typedef struct progress {
-  int terminal, shown;
-  double start, last_draw;
-} progress;
-
 /* After each candidate: on a terminal, once the sweep has run for a
  * moment, a line redrawn in place. Never cancels. */
 static int on_cell(const gmix_select_cell *cell, size_t done, size_t total,
                    void *user) {
-  progress *p = user;
-  if (!p->terminal)
+  if (!cli_progress_due(user))
     return 0;
-  double t = cli_now_seconds();
-  if (t - p->start < CLI_PROGRESS_DELAY_SECONDS ||
-      t - p->last_draw < CLI_PROGRESS_INTERVAL_SECONDS)
-    return 0;
-  p->last_draw = t;
-  p->shown = 1;
   fprintf(stderr, "\rgmix: select: %zu of %zu candidates done (last: %s, K = "
                   "%zu)\033[K",
           done, total, gmix_covariance_type_name(cell->covariance_type),
@@ -468,15 +440,15 @@ static int run_select(int argc, char **argv) {
                                &wbuf)) != EXIT_OK)
     goto done;
 
-  progress p = {isatty(STDERR_FILENO), 0, cli_now_seconds(), 0};
+  cli_progress p;
+  cli_progress_start(&p);
   a.opt.callback = on_cell;
   a.opt.callback_data = &p;
   size_t n = gmix_table_rows(t), d = gmix_table_cols(t);
   gmix_error err;
   err.message[0] = '\0';
   gmix_status s = gmix_select(gmix_table_data(t), n, d, w, &a.opt, &r, &err);
-  if (p.shown)
-    fputs("\r\033[K", stderr);
+  cli_progress_end(&p);
   if (s != GMIX_OK) {
     rc = cli_fail(&err);
     goto done;

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from cli_helpers import (COVARIANCES, DATASETS, FAITHFUL, GMIX, IRIS,
-                         expect_error, gmix, params, summary, write)
+                         WREATH, expect_error, gmix, params, run_on_terminal,
+                         summary, write)
 
 
 # ---------------------------------------------------------------- help
@@ -390,31 +391,12 @@ def test_atomic_model_write_keeps_old_file(tmp_path):
 def test_progress_line_on_a_terminal():
     """With standard error on a terminal, a fit that runs longer than a
     moment redraws a progress line in place and clears it at the end."""
-    import pty
-    import time
-    master, slave = pty.openpty()
-    start = time.monotonic()
     # wreath (1000 rows) with 14 components: long enough (seconds) that the
     # progress line appears even on a fast, idle machine.
-    wreath = os.path.join(os.path.dirname(FAITHFUL), "wreath.csv")
-    p = subprocess.Popen([GMIX, "fit", wreath, "-k", "14", "--tol", "0",
-                          "--max-iter", "20000"], stdout=subprocess.PIPE,
-                         stderr=slave, text=True)
-    os.close(slave)
-    chunks = []
-    while True:
-        try:
-            data = os.read(master, 4096)
-        except OSError:  # the terminal closes when gmix exits
-            break
-        if not data:
-            break
-        chunks.append(data)
-    out, _ = p.communicate(timeout=300)
-    os.close(master)
-    assert p.returncode == 0
-    err = b"".join(chunks).decode()
-    if time.monotonic() - start < 1.0:
+    rc, out, err, seconds = run_on_terminal(
+        "fit", WREATH, "-k", "14", "--tol", "0", "--max-iter", "20000")
+    assert rc == 0
+    if seconds < 1.0:
         pytest.skip("the fit was too quick to show progress")
     assert "\rgmix: init 1/1, iteration " in err
     assert "/20000, log-likelihood" in err
@@ -586,3 +568,18 @@ def test_select_to_standard_output(tmp_path):
     assert out.splitlines()[0].split(",") == CSV_COLUMNS
     assert len(out.splitlines()) == 5
     assert "BIC (lower is better)" in err
+
+
+def test_select_progress_line_on_a_terminal():
+    """On a terminal, a sweep that runs longer than a moment counts the
+    candidates done on one line, cleared at the end; the table is on
+    standard output as usual."""
+    rc, out, err, seconds = run_on_terminal(
+        "select", WREATH, "-k", "1..16", "--n-init", 4, "--tol", "1e-6",
+        "--max-iter", 1000)
+    assert rc == 0
+    assert "BIC (lower is better)" in out
+    if seconds < 1.0:
+        pytest.skip("the sweep was too quick to show progress")
+    assert "\rgmix: select: " in err and " of 64 candidates done" in err
+    assert err.endswith("\r\x1b[K")

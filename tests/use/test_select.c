@@ -275,22 +275,9 @@ static void same_cells(const gmix_select_result *a, const gmix_select_result *b,
             i);
   }
   assert_int_equal(gmix_select_result_best(a), gmix_select_result_best(b));
-  const gmix_model *ma = gmix_select_result_best_model(a);
-  const gmix_model *mb = gmix_select_result_best_model(b);
-  size_t k = gmix_model_n_components(ma), d = gmix_model_n_features(ma);
-  size_t nc = gmix_covariance_size(gmix_model_covariance_type(ma), k, d);
-  double *pa = malloc((k + k * d + nc) * sizeof *pa);
-  double *pb = malloc((k + k * d + nc) * sizeof *pb);
-  gmix_model_weights(ma, pa);
-  gmix_model_means(ma, pa + k);
-  gmix_model_covariances(ma, pa + k + k * d);
-  gmix_model_weights(mb, pb);
-  gmix_model_means(mb, pb + k);
-  gmix_model_covariances(mb, pb + k + k * d);
-  TU_TRUE(memcmp(pa, pb, (k + k * d + nc) * sizeof *pa) == 0,
+  TU_TRUE(gmix__model_same_params(gmix_select_result_best_model(a),
+                                  gmix_select_result_best_model(b)),
           "%s: best models differ", what);
-  free(pa);
-  free(pb);
 }
 
 static void test_threads(void **state) {
