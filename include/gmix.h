@@ -642,8 +642,11 @@ typedef int (*gmix_select_callback)(const gmix_select_cell *cell, size_t done,
  *
  * Restart r of start s of cell (type, K) is restart r of gmix_fit with
  * init = starts[s], n_components = K, covariance_type = type and the
- * sweep's seed and settings: `gmix fit` reproduces any cell. Every type
- * at a given K therefore starts from the same k-means partition.
+ * sweep's seed and settings, and the cell keeps the one gmix_fit would:
+ * gmix_fit with init = the cell's best_start reproduces its model (unless
+ * another restart of that start failed, which gmix_fit reports as an
+ * error). Every type at a given K therefore starts from the same k-means
+ * partition.
  *
  * Growth: `fit` is itself a growable struct. Fields added to this struct
  * go after `fit` and are found at offsetof(fit) + fit.struct_size, so the
