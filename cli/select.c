@@ -60,13 +60,14 @@ static const char *const select_manual[] = {
     "\n" CLI_EM_SETTINGS_HELP "\n"
     "       --seed S\n"
     "              Seed of every random choice (default 0). The table is the\n"
-    "              same on any machine and thread count, and `gmix fit -k K\n"
-    "              -c TYPE --n-init N --seed S` refits any candidate.\n"
+    "              same for any thread count, and `gmix fit -k K -c TYPE\n"
+    "              --n-init N --seed S` refits any candidate.\n"
     "\n"
     "       --threads N\n"
     "              Worker threads; 0 (the default) uses all processors.\n"
-    "              Candidates run in parallel, one thread each, unless the\n"
-    "              data are large enough for one fit to use every thread.\n"
+    "              Candidates run in parallel, one thread each, unless one\n"
+    "              of them outweighs all the others per thread and has rows\n"
+    "              enough for its fit to use every thread.\n"
     "\n",
     CLI_WEIGHT_OPTIONS_HELP "\n",
     CLI_DATA_OPTIONS_HELP
