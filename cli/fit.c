@@ -1,14 +1,10 @@
 /*
  * fit.c -- `gmix fit`: fit a mixture to a data file and save the model.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "common.h"
 
@@ -81,34 +77,15 @@ static const char *const fit_manual[] = {
     "       --n-init N\n"
     "              Run EM from N starting points and keep the best (default\n"
     "              1).\n"
-    "\n"
-    "       --max-iter N\n"
-    "              At most N EM iterations per start (default 100).\n"
-    "\n"
-    "       --tol T\n"
-    "              Convergence threshold on the change of the mean\n"
-    "              log-likelihood per row (default 0.001).\n"
-    "\n"
-    "       --reg-covar R\n"
-    "              Added to the diagonal of every covariance, keeping it\n"
-    "              positive definite (default 1e-06).\n"
-    "\n"
+    "\n" CLI_EM_SETTINGS_HELP "\n"
     "       --seed S\n"
     "              Seed of every random choice (default 0). The same seed and\n"
     "              data give the same model on any machine and thread count.\n"
     "\n"
     "       --threads N\n"
     "              Worker threads; 0 (the default) uses all processors.\n"
-    "\n"
-    "   Sample weights\n"
-    "       --weights FILE\n"
-    "              Weight each row by the value on the same line of FILE (one\n"
-    "              column, one value per data row).\n"
-    "\n"
-    "       --weight-column NAME\n"
-    "              Read the weights from this column of DATA (a name or a\n"
-    "              1-based index); it is not used as a feature.\n"
     "\n",
+    CLI_WEIGHT_OPTIONS_HELP "\n",
     CLI_DATA_OPTIONS_HELP
     "\n"
     "   Output\n"
@@ -132,40 +109,13 @@ static const char *const fit_manual[] = {
     "       gmix fit new.csv --init-model m.json --max-iter 0\n",
     NULL};
 
-enum {
-  OPT_INIT = OPT_FIRST_COMMAND_OPTION,
-  OPT_INIT_MODEL,
-  OPT_N_INIT,
-  OPT_MAX_ITER,
-  OPT_TOL,
-  OPT_REG_COVAR,
-  OPT_SEED,
-  OPT_THREADS,
-  OPT_WEIGHTS,
-  OPT_WEIGHT_COLUMN,
-  OPT_HC_MAX_ROWS,
-  OPT_STANDARDIZE
-};
-
-/* How long a fit runs before the progress line appears, and how often it
- * is redrawn: a quick fit should not flash one, and redrawing a terminal
- * line thousands of times a second would slow a fast one down. */
-#define PROGRESS_DELAY_SECONDS 0.5
-#define PROGRESS_INTERVAL_SECONDS 0.1
+enum { OPT_INIT = OPT_FIRST_COMMAND_OPTION, OPT_INIT_MODEL };
 
 typedef struct progress {
-  int verbose;  /* print every iteration                     */
-  int terminal; /* stderr is a terminal: show a progress line */
-  int shown;    /* a progress line is on the screen           */
+  int verbose; /* print every iteration */
   size_t n_init, max_iter;
-  double start, last_draw;
+  cli_progress line;
 } progress;
-
-static double now_seconds(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* The per-iteration callback: a log line with --verbose, else (on a
  * terminal, once the fit has run for a moment) a progress line redrawn in
@@ -180,14 +130,8 @@ static int on_iteration(const gmix_iteration *it, void *user) {
             it->seconds);
     return 0;
   }
-  if (!p->terminal)
+  if (!cli_progress_due(&p->line))
     return 0;
-  double t = now_seconds();
-  if (t - p->start < PROGRESS_DELAY_SECONDS ||
-      t - p->last_draw < PROGRESS_INTERVAL_SECONDS)
-    return 0;
-  p->last_draw = t;
-  p->shown = 1;
   fprintf(stderr,
           "\rgmix: init %zu/%zu, iteration %zu/%zu, log-likelihood %.8g, "
           "change %.2e\033[K",
@@ -208,24 +152,10 @@ typedef struct fit_args {
  * code. */
 static int parse_args(int argc, char **argv, fit_args *a) {
   static const struct option longopts[] = {
-      {"components", required_argument, NULL, 'k'},
-      {"output", required_argument, NULL, 'o'},
-      {"covariance", required_argument, NULL, 'c'},
+      CLI_FIT_LONG_OPTIONS,
       {"verbose", no_argument, NULL, 'v'},
-      {"help", no_argument, NULL, 'h'},
       {"init", required_argument, NULL, OPT_INIT},
       {"init-model", required_argument, NULL, OPT_INIT_MODEL},
-      {"n-init", required_argument, NULL, OPT_N_INIT},
-      {"max-iter", required_argument, NULL, OPT_MAX_ITER},
-      {"tol", required_argument, NULL, OPT_TOL},
-      {"reg-covar", required_argument, NULL, OPT_REG_COVAR},
-      {"seed", required_argument, NULL, OPT_SEED},
-      {"threads", required_argument, NULL, OPT_THREADS},
-      {"weights", required_argument, NULL, OPT_WEIGHTS},
-      {"weight-column", required_argument, NULL, OPT_WEIGHT_COLUMN},
-      {"hc-max-rows", required_argument, NULL, OPT_HC_MAX_ROWS},
-      {"standardize", no_argument, NULL, OPT_STANDARDIZE},
-      CLI_DATA_LONG_OPTIONS,
       {NULL, 0, NULL, 0}};
   const char *cmd = "fit";
   int c, rc;
@@ -258,65 +188,20 @@ static int parse_args(int argc, char **argv, fit_args *a) {
                          "random-from-data or hc, not '%s'",
                          optarg);
       break;
-    case OPT_HC_MAX_ROWS:
-      if (!cli_parse_count(cmd, "--hc-max-rows", optarg, 0,
-                           &a->opt.hc_max_rows))
-        return EXIT_USAGE;
-      break;
-    case OPT_STANDARDIZE:
-      a->opt.standardize = 1;
-      break;
     case OPT_INIT_MODEL:
       a->init_model = optarg;
       break;
-    case OPT_N_INIT:
-      if (!cli_parse_count(cmd, "--n-init", optarg, 1, &a->opt.n_init))
-        return EXIT_USAGE;
-      break;
-    case OPT_MAX_ITER:
-      if (!cli_parse_count(cmd, "--max-iter", optarg, 0, &a->opt.max_iter))
-        return EXIT_USAGE;
-      break;
-    case OPT_TOL:
-      if (!cli_parse_double(cmd, "--tol", optarg, 0, &a->opt.tol))
-        return EXIT_USAGE;
-      break;
-    case OPT_REG_COVAR:
-      if (!cli_parse_double(cmd, "--reg-covar", optarg, 0, &a->opt.reg_covar))
-        return EXIT_USAGE;
-      break;
-    case OPT_SEED:
-      if (!cli_parse_u64(cmd, "--seed", optarg, &a->opt.seed))
-        return EXIT_USAGE;
-      break;
-    case OPT_THREADS:
-      if (!cli_parse_count(cmd, "--threads", optarg, 0, &a->opt.threads))
-        return EXIT_USAGE;
-      break;
-    case OPT_WEIGHTS:
-      a->weights_file = optarg;
-      break;
-    case OPT_WEIGHT_COLUMN:
-      a->ropt.weight_column = optarg;
-      break;
     default:
-      if ((rc = cli_common_option(&cli_fit, c, optarg, &a->ropt)) >= 0)
+      if ((rc = cli_fit_option(&cli_fit, c, optarg, &a->opt, &a->ropt,
+                               &a->weights_file)) >= 0)
         return rc;
     }
   }
-  if (optind >= argc)
-    return cli_usage(cmd, "missing the DATA file");
-  if (optind + 1 < argc)
-    return cli_usage(cmd, "unexpected argument '%s' (only one DATA file)",
-                     argv[optind + 1]);
-  a->data = argv[optind];
+  if ((rc = cli_data_operand(cmd, argc, argv, &a->ropt, a->weights_file,
+                             &a->data)) != EXIT_OK)
+    return rc;
   if (!a->have_k && !a->init_model)
     return cli_usage(cmd, "missing -k K, the number of components");
-  if (a->weights_file && a->ropt.weight_column)
-    return cli_usage(cmd, "--weights and --weight-column exclude each other");
-  if (a->weights_file && strcmp(a->weights_file, "-") == 0 &&
-      strcmp(a->data, "-") == 0)
-    return cli_usage(cmd, "DATA and --weights cannot both be standard input");
   gmix_error err;
   err.message[0] = '\0';
   if (gmix_options_validate(&a->opt, &err) != GMIX_OK)
@@ -346,27 +231,6 @@ static int use_init_model(fit_args *a, const gmix_model *start) {
   return -1;
 }
 
-/* Give the model the column names of the data, or failing that those of
- * the starting model. A model without names is fine; a failure to copy
- * them (out of memory) is not worth losing the fit over, so it warns. */
-static void name_features(gmix_model *m, const gmix_table *t,
-                          const gmix_model *start) {
-  size_t d = gmix_model_n_features(m);
-  const char **names = malloc(d * sizeof *names);
-  if (!names)
-    return;
-  int all = 1;
-  for (size_t j = 0; j < d && all; j++) {
-    names[j] = gmix_table_column_name(t, j);
-    if (!names[j] && start)
-      names[j] = gmix_model_feature_name(start, j);
-    all = names[j] != NULL;
-  }
-  if (all && gmix_model_set_feature_names(m, names, NULL) != GMIX_OK)
-    cli_warn("could not store the feature names in the model");
-  free(names);
-}
-
 static void print_summary(FILE *f, const fit_args *a, const gmix_model *m,
                           size_t n, size_t d, double bic, double aic) {
   gmix_fit_report r;
@@ -391,58 +255,6 @@ static void print_summary(FILE *f, const fit_args *a, const gmix_model *m,
     fprintf(f, "model           %s\n", a->output);
 }
 
-/* Write the model: to a file atomically, or as JSON to standard output. */
-static int write_model(const gmix_model *m, const char *output) {
-  gmix_error err;
-  err.message[0] = '\0';
-  if (strcmp(output, "-") != 0) {
-    if (gmix_model_save(m, output, &err) != GMIX_OK)
-      return cli_fail(&err);
-    return EXIT_OK;
-  }
-  char *json = NULL;
-  if (gmix_model_to_json(m, &json, &err) != GMIX_OK)
-    return cli_fail(&err);
-  fputs(json, stdout);
-  gmix_free(json);
-  return EXIT_OK;
-}
-
-/* Check before a possibly long fit that the model can be written where -o
- * says: its folder must exist and be writable. (The save itself still
- * reports any later failure.) */
-static int check_output_folder(const char *output) {
-  if (!output || strcmp(output, "-") == 0)
-    return EXIT_OK;
-  size_t len = strlen(output);
-  char *dir = malloc(len + 2);
-  if (!dir)
-    return EXIT_OK;
-  memcpy(dir, output, len + 1);
-  char *slash = strrchr(dir, '/');
-  if (!slash)
-    strcpy(dir, ".");
-  else if (slash == dir)
-    dir[1] = '\0';
-  else
-    *slash = '\0';
-  struct stat st;
-  int e = 0;
-  if (stat(dir, &st) != 0)
-    e = errno;
-  else if (!S_ISDIR(st.st_mode))
-    e = ENOTDIR;
-  else if (access(dir, W_OK | X_OK) != 0)
-    e = errno;
-  int ok = e == 0;
-  free(dir);
-  if (!ok) {
-    cli_error("cannot write model file '%s': %s", output, strerror(e));
-    return EXIT_DATA;
-  }
-  return EXIT_OK;
-}
-
 static int run_fit(int argc, char **argv) {
   fit_args a;
   memset(&a, 0, sizeof a);
@@ -452,7 +264,7 @@ static int run_fit(int argc, char **argv) {
   if (rc >= 0)
     return rc;
 
-  if ((rc = check_output_folder(a.output)) != EXIT_OK)
+  if ((rc = cli_check_output_folder(a.output, "model file")) != EXIT_OK)
     return rc;
   gmix_model *start = NULL, *m = NULL;
   gmix_table *t = NULL;
@@ -481,20 +293,19 @@ static int run_fit(int argc, char **argv) {
       EXIT_OK)
     goto done;
 
-  progress p = {a.verbose,      isatty(STDERR_FILENO), 0, a.opt.n_init,
-                a.opt.max_iter, now_seconds(),         0};
+  progress p = {a.verbose, a.opt.n_init, a.opt.max_iter, {0}};
+  cli_progress_start(&p.line);
   a.opt.callback = on_iteration;
   a.opt.callback_data = &p;
   gmix_error err;
   err.message[0] = '\0';
   gmix_status s = gmix_fit(gmix_table_data(t), n, d, w, &a.opt, &m, &err);
-  if (p.shown)
-    fputs("\r\033[K", stderr);
+  cli_progress_end(&p.line);
   if (s != GMIX_OK) {
     rc = cli_fail(&err);
     goto done;
   }
-  name_features(m, t, start);
+  cli_name_features(m, t, start);
 
   double bic = NAN, aic = NAN;
   if (gmix_bic(m, gmix_table_data(t), n, d, w, a.opt.threads, &bic,
@@ -504,7 +315,7 @@ static int run_fit(int argc, char **argv) {
     rc = cli_fail(&err);
     goto done;
   }
-  if (a.output && (rc = write_model(m, a.output)) != EXIT_OK)
+  if (a.output && (rc = cli_write_model(m, a.output)) != EXIT_OK)
     goto done;
   print_summary(a.output && strcmp(a.output, "-") == 0 ? stderr : stdout, &a, m,
                 n, d, bic, aic);

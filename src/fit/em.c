@@ -360,27 +360,64 @@ static gmix_status run_restart(gmix_em *em, const double *x, const double *w,
   return GMIX_OK;
 }
 
+/* Start restart i and run it to convergence or max_iter. */
+static gmix_status run_one(const double *x, size_t n, size_t d,
+                           const double *w, const gmix_options *opt, size_t i,
+                           gmix_em **out, gmix_error *err) {
+  gmix_em *em = NULL;
+  gmix_status st = gmix_em_start(x, n, d, w, opt, i, &em, err);
+  if (st == GMIX_OK)
+    st = run_restart(em, x, w, err);
+  if (st != GMIX_OK) {
+    gmix_em_free(em);
+    return st;
+  }
+  *out = em;
+  return GMIX_OK;
+}
+
+/* The model of the restart kept, as gmix_fit returns it. t0 is when the
+ * fit began. */
+static gmix_status finish(gmix_em *best, const double *x, const double *w,
+                          const gmix_options *opt, double t0,
+                          gmix_model **out, gmix_error *err) {
+  gmix_model *m = NULL;
+  gmix_status st = gmix_em_model(best, &m, err);
+  if (st != GMIX_OK)
+    return st;
+  /* A final E-step on the returned parameters, so the report's
+   * log-likelihood (and BIC from it) describes the model as returned.
+   * With max_iter 0 the restart's evaluation already was that E-step. */
+  m->report.log_likelihood =
+      opt->max_iter == 0 ? best->lower_bound : evaluate(best, x, w);
+  m->report.n_init = opt->n_init;
+  m->report.seconds = omp_get_wtime() - t0;
+  *out = m;
+  return GMIX_OK;
+}
+
+/* Read and check the caller's options into `local`. */
+static gmix_status read_options(const gmix_options *given,
+                                gmix_options *local, gmix_error *err) {
+  gmix_status st = gmix__options_read(given, local, err);
+  return st == GMIX_OK ? gmix__options_check(local, err) : st;
+}
+
 gmix_status gmix_fit(const double *x, size_t n, size_t d, const double *w,
                      const gmix_options *given, gmix_model **out,
                      gmix_error *err) {
   if (!out)
     return gmix__null_argument(err, "out");
   double t0 = omp_get_wtime();
-  gmix_options local;
-  const gmix_options *opt = &local;
-  gmix_status st = gmix__options_read(given, &local, err);
-  if (st == GMIX_OK)
-    st = gmix__options_check(opt, err);
+  gmix_options opt;
+  gmix_status st = read_options(given, &opt, err);
   if (st != GMIX_OK)
     return st;
   gmix_em *best = NULL;
-  for (size_t i = 0; i < opt->n_init; i++) {
+  for (size_t i = 0; i < opt.n_init; i++) {
     gmix_em *em = NULL;
-    st = gmix_em_start(x, n, d, w, opt, i, &em, err);
-    if (st == GMIX_OK)
-      st = run_restart(em, x, w, err);
+    st = run_one(x, n, d, w, &opt, i, &em, err);
     if (st != GMIX_OK) {
-      gmix_em_free(em);
       gmix_em_free(best);
       return st;
     }
@@ -392,18 +429,23 @@ gmix_status gmix_fit(const double *x, size_t n, size_t d, const double *w,
       gmix_em_free(em);
     }
   }
-  gmix_model *m = NULL;
-  st = gmix_em_model(best, &m, err);
-  if (st == GMIX_OK) {
-    /* A final E-step on the returned parameters, so the report's
-     * log-likelihood (and BIC from it) describes the model as returned.
-     * With max_iter 0 the restart's evaluation already was that E-step. */
-    m->report.log_likelihood =
-        opt->max_iter == 0 ? best->lower_bound : evaluate(best, x, w);
-    m->report.n_init = opt->n_init;
-    m->report.seconds = omp_get_wtime() - t0;
-    *out = m;
-  }
+  st = finish(best, x, w, &opt, t0, out, err);
   gmix_em_free(best);
+  return st;
+}
+
+gmix_status gmix__fit_restart(const double *x, size_t n, size_t d,
+                              const double *w, const gmix_options *given,
+                              size_t init_index, gmix_model **out,
+                              gmix_error *err) {
+  double t0 = omp_get_wtime();
+  gmix_options opt;
+  gmix_status st = read_options(given, &opt, err);
+  gmix_em *em = NULL;
+  if (st == GMIX_OK)
+    st = run_one(x, n, d, w, &opt, init_index, &em, err);
+  if (st == GMIX_OK)
+    st = finish(em, x, w, &opt, t0, out, err);
+  gmix_em_free(em);
   return st;
 }

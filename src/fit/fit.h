@@ -28,4 +28,14 @@ gmix_status gmix__options_read(const gmix_options *in, gmix_options *out,
 /* Validate a full options struct (as gmix__options_read gives). */
 gmix_status gmix__options_check(const gmix_options *opt, gmix_error *err);
 
+/* Restart `init_index` of gmix_fit alone: the model gmix_fit would return
+ * if that restart were its best (report.best_init is init_index,
+ * report.n_init is opt->n_init). The model-selection sweep runs restarts
+ * one by one this way, so that one that fails does not take the others
+ * with it. Statuses as gmix_fit. */
+gmix_status gmix__fit_restart(const double *x, size_t n, size_t d,
+                              const double *w, const gmix_options *opt,
+                              size_t init_index, gmix_model **out,
+                              gmix_error *err);
+
 #endif /* GMIX_FIT_H */

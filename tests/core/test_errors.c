@@ -171,6 +171,9 @@ static void test_einval_model(void **state) {
   TU_STATUS(gmix_sample(NULL, 5, 1, out, lab, &err), GMIX_EINVAL, &err);
   TU_STATUS(gmix_bic(ok, data, N, D, NULL, 0, NULL, &err), GMIX_EINVAL, &err);
   TU_STATUS(gmix_aic(NULL, data, N, D, NULL, 0, out, &err), GMIX_EINVAL, &err);
+  TU_STATUS(gmix_icl(NULL, data, N, D, NULL, 0, out, &err), GMIX_EINVAL, &err);
+  TU_STATUS(gmix_icl(ok, data, N, D, NULL, 0, NULL, &err), GMIX_EINVAL, &err);
+  TU_STATUS(gmix_icl(ok, data, 0, D, NULL, 0, out, &err), GMIX_EINVAL, &err);
   TU_STATUS(gmix_model_copy(NULL, &m, NULL), GMIX_EINVAL, NULL);
   TU_STATUS(gmix_model_copy(ok, NULL, NULL), GMIX_EINVAL, NULL);
   TU_STATUS(gmix_model_set_feature_names(NULL, NULL, NULL), GMIX_EINVAL, NULL);
@@ -208,6 +211,7 @@ static void test_enonfinite(void **state) {
     TU_STATUS(gmix_predict_proba(m, x, N, D, 0, pr, &err), GMIX_ENONFINITE, &err);
     TU_STATUS(gmix_score(m, x, N, D, NULL, 0, lp, &err), GMIX_ENONFINITE, &err);
     TU_STATUS(gmix_bic(m, x, N, D, NULL, 0, lp, &err), GMIX_ENONFINITE, &err);
+    TU_STATUS(gmix_icl(m, x, N, D, NULL, 0, lp, &err), GMIX_ENONFINITE, &err);
     gmix_model_free(m);
   }
   /* Non-finite parameters given to gmix_model_create. */
@@ -247,6 +251,7 @@ static void test_eweights(void **state) {
   w[4] = 3;
   TU_STATUS(gmix_bic(m, data, N, D, w, 0, &s, &err), GMIX_EWEIGHTS, &err);
   TU_STATUS(gmix_aic(m, data, N, D, w, 0, &s, &err), GMIX_EWEIGHTS, &err);
+  TU_STATUS(gmix_icl(m, data, N, D, w, 0, &s, &err), GMIX_EWEIGHTS, &err);
   gmix_model_free(m);
 }
 
@@ -276,6 +281,7 @@ static void test_edim(void **state) {
             &err);
   TU_STATUS(gmix_bic(m, data, N / 2, 2, NULL, 0, out, &err), GMIX_EDIM, &err);
   TU_STATUS(gmix_aic(m, data, N / 2, 2, NULL, 0, out, &err), GMIX_EDIM, &err);
+  TU_STATUS(gmix_icl(m, data, N / 2, 2, NULL, 0, out, &err), GMIX_EDIM, &err);
 
   /* Warm start of the wrong K, d or covariance type. */
   gmix_options o = opts(2);
