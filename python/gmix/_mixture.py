@@ -307,8 +307,10 @@ class GaussianMixture(_Density, _Base):
     plus:
 
     n_threads : int or None, default None
-        Worker threads of fit, partial_fit and every scoring call; None or
-        0 = all available. Results are bit-identical for any value.
+        Worker threads of fit and of every scoring call; None or 0 = all
+        available. Results are bit-identical for any value. (partial_fit's
+        E-step always uses all available threads: the library's
+        statistics API takes no thread count.)
 
     Differences from scikit-learn:
 
