@@ -124,7 +124,9 @@ class Options(ctypes.Structure):
                 ("chunk_rows", c_size_t),
                 ("block_rows", c_size_t),
                 ("callback", CALLBACK),
-                ("callback_data", c_void_p)]
+                ("callback_data", c_void_p),
+                ("standardize", c_int),
+                ("hc_max_rows", c_size_t)]
 
 
 class FitReport(ctypes.Structure):
@@ -163,7 +165,7 @@ _declare("gmix_covariance_type_parse", c_int, c_char_p,
          ctypes.POINTER(c_int), P_Error)
 _declare("gmix_init_method_parse", c_int, c_char_p, ctypes.POINTER(c_int),
          P_Error)
-_declare("gmix_options_init", None, c_void_p)
+_declare("gmix_options_init_size", None, c_void_p, c_size_t)
 _declare("gmix_options_validate", c_int, c_void_p, P_Error)
 _declare("gmix_fit", c_int, c_void_p, c_size_t, c_size_t, c_void_p, c_void_p,
          PP, P_Error)
@@ -222,35 +224,20 @@ if tuple(int(p) for p in version.split(".")[:2]) != ABI_VERSION:
 # Options
 # ---------------------------------------------------------------------------
 
-# gmix_options_init writes the library's own sizeof(gmix_options), which a
-# later libgmix of the same SONAME may have grown by appending fields. The
-# options therefore live in a buffer with room to spare, and struct_size
-# stays what the library wrote, so fields this binding does not know keep
-# the library's defaults.
-_OPTIONS_ROOM = max(4096, 4 * ctypes.sizeof(Options))
-
-
-def _probe_options_size():
-    buf = ctypes.create_string_buffer(_OPTIONS_ROOM)
-    lib.gmix_options_init(buf)
-    return Options.from_buffer(buf).struct_size
-
-
-_LIBRARY_OPTIONS_SIZE = _probe_options_size()
-if not ctypes.sizeof(Options) <= _LIBRARY_OPTIONS_SIZE <= _OPTIONS_ROOM:
-    raise ImportError(
-        "gmix: %s has a gmix_options of %d bytes; this package knows %d "
-        "(a libgmix older than the package, or not libgmix)"
-        % (library_path, _LIBRARY_OPTIONS_SIZE, ctypes.sizeof(Options)))
+# gmix_options_init_size fills exactly the struct this binding mirrors and
+# records its size in struct_size: a later libgmix with appended options
+# reads the fields this mirror has and gives the others their defaults.
 
 
 def new_options():
-    """A gmix_options filled by gmix_options_init, in a buffer that holds the
-    library's whole struct. Returns (options, buffer): keep the buffer alive
-    as long as the options are used."""
-    buf = ctypes.create_string_buffer(_OPTIONS_ROOM)
-    lib.gmix_options_init(buf)
-    return Options.from_buffer(buf), buf
+    """A gmix_options filled with the library's defaults. Returns
+    (options, options): the second item is kept for callers that hold a
+    buffer alive beside the options."""
+    opt = Options()
+    lib.gmix_options_init_size(ctypes.byref(opt), ctypes.sizeof(opt))
+    if opt.struct_size != ctypes.sizeof(Options):
+        raise ImportError("gmix: %s did not fill gmix_options" % library_path)
+    return opt, opt
 
 
 # ---------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """Finding libgmix and talking to it: the search order, the version check,
-and the options struct filled by the library's own gmix_options_init."""
+and the options struct filled by the library's gmix_options_init_size."""
 import ctypes
 import os
 import subprocess
