@@ -7,12 +7,16 @@ BUILD_ASAN ?= build-asan
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 
-# Debian packages needed to build and test.
+# Debian packages needed to build and test. The Python package's tests
+# need scikit-learn (its estimator checks and the comparison from the same
+# start), pandas (the checks' pandas cases and feature names) and pip with
+# setuptools (the install test).
 DEPS = gcc make cmake pkg-config libopenblas-openmp-dev liblapacke-dev \
        libcjson-dev libcmocka-dev python3 python3-numpy python3-pytest \
+       python3-sklearn python3-pandas python3-pip python3-setuptools \
        libopenmpi-dev openmpi-bin
 # Extra packages for `make bench` (peers measured in the same run).
-BENCH_DEPS = python3-sklearn python3-threadpoolctl libvlfeat-dev r-cran-mclust
+BENCH_DEPS = python3-threadpoolctl libvlfeat-dev r-cran-mclust
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

@@ -10,6 +10,9 @@ folder), then times, from that same start and in the same environment:
   * scikit-learn with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset in that
     command only (numpy's OpenBLAS then picks its own kernels), main cases
   * VLFeat's vl_gmm   `vlfeat_em`        (diag cases; 2 threads and 1)
+  * gmix from Python  `python_bench.py em` (gmix.GaussianMixture through
+    ctypes, 2 threads; the cases marked python), with the binding's
+    overhead over the bare gmix_fit call and over bench_gmix
 
 and the k-means initialisation of gmix and scikit-learn. Each measurement is
 a separate process, so each peak RSS belongs to one case. It prints one
@@ -50,10 +53,12 @@ REL_TOL = 1e-6  # gmix and scikit-learn lower bounds must agree this closely
 # ---------------------------------------------------------------------------
 
 def case(n, d, k, covs, iters, repeats, large=False, group="main",
-         sklearn_init=True):
-    """One data set and what to run on it."""
+         sklearn_init=True, python=()):
+    """One data set and what to run on it; `python` lists the covariance
+    types also timed through the Python package."""
     return dict(n=int(n), d=d, k=k, covs=covs, iters=iters, repeats=repeats,
-                large=large, group=group, sklearn_init=sklearn_init)
+                large=large, group=group, sklearn_init=sklearn_init,
+                python=python)
 
 
 def all_cases(quick):
@@ -62,13 +67,13 @@ def all_cases(quick):
     iteration at (1e6, 32, 32), so the large cases run 3 iterations."""
     if quick:
         return [
-            case(1e4, 2, 3, TYPES, 20, 5),
+            case(1e4, 2, 3, TYPES, 20, 5, python=("full",)),
             case(1e4, 8, 8, ("diag",), 20, 5, group="scaling"),
             case(1e5, 8, 8, ("diag",), 10, 3, group="scaling"),
         ]
     return [
         case(1e4, 2, 3, TYPES, 20, 5),
-        case(2e5, 16, 16, TYPES, 10, 3),
+        case(2e5, 16, 16, TYPES, 10, 3, python=("full",)),
         case(1e6, 32, 32, TYPES, 3, 3, large=True),
         case(2e5, 128, 8, ("full",), 3, 3, large=True),
         # Linear growth in N at d = 8, K = 8, diag. scikit-learn's k-means
@@ -98,9 +103,11 @@ def flops_per_iteration(cov, n, d, k):
 # ---------------------------------------------------------------------------
 
 class Runner:
-    def __init__(self, bin_dir, timeout):
+    def __init__(self, bin_dir, timeout, source_dir=None, gmix_library=None):
         self.bin_dir = bin_dir
         self.timeout = timeout
+        self.source_dir = source_dir or os.path.dirname(HERE)
+        self.gmix_library = gmix_library
         self.t0 = time.monotonic()
         self.vlfeat = os.path.join(bin_dir, "vlfeat_em")
         if not os.access(self.vlfeat, os.X_OK):
@@ -140,6 +147,17 @@ class Runner:
         return self.run([PYTHON, os.path.join(HERE, "sklearn_em.py")]
                         + [str(a) for a in args], env=env)
 
+    def python(self, *args):
+        """gmix.GaussianMixture from the checkout's python/ folder, on the
+        library under test."""
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.path.join(self.source_dir, "python")
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        if self.gmix_library:
+            env["GMIX_LIBRARY"] = self.gmix_library
+        return self.run([PYTHON, os.path.join(HERE, "python_bench.py")]
+                        + [str(a) for a in args], env=env)
+
     def vl(self, *args):
         if not self.vlfeat:
             return {"error": "vlfeat_em not built"}
@@ -172,6 +190,9 @@ def run_case(runner, c, workdir, native):
             if native and c["group"] == "main":
                 r["sklearn_native"] = runner.sklearn("em", data, cov, it, rep,
                                                      native=True)
+            if cov in c["python"]:
+                r["python2"] = runner.python("em", data, cov, it, 2,
+                                             max(rep, 5))
             if cov == "diag":
                 r["vlfeat2"] = runner.vl(data, it, 2, rep)
                 if c["large"]:
@@ -299,6 +320,34 @@ def thread_table(rows, dgemm):
             same, seconds_cell(v1) if v1 else "-",
             seconds_cell(v2) if v2 else "-",
             ratio(val(v1, "sec_per_iter"), s1)])
+    return out
+
+
+def python_table(rows):
+    """gmix.GaussianMixture against bench_gmix (C) and scikit-learn."""
+    head = ["N", "d", "K", "cov", "thr", "iters", "gmix C s/iter",
+            "gmix Python s/iter", "bare gmix_fit s/iter",
+            "binding's own time", "vs bare call: best", "vs bare call: median",
+            "vs bench_gmix", "sklearn s/iter", "vs sklearn", "LL same as C"]
+    out = [head]
+    for r in rows:
+        if "python2" not in r:
+            continue
+        c, cov = r["case"], r["cov"]
+        g, p, sk = r.get("gmix2"), r["python2"], r.get("sklearn")
+        gs, ps = val(g, "sec_per_iter"), val(p, "sec_per_iter")
+        same = "-"
+        if ok(g) and ok(p):
+            same = "yes" if g["lower_bound"] == p["lower_bound"] else "NO"
+        out.append([
+            "%d" % c["n"], str(c["d"]), str(c["k"]), cov, "2",
+            str(c["iters"]), fmt(gs), seconds_cell(p),
+            fmt(val(p, "bare_sec_per_iter")),
+            fmt(100.0 * p["own_fraction"] if ok(p) else None, "%.2f%%"),
+            fmt(100.0 * p["overhead_best"] if ok(p) else None, "%+.1f%%"),
+            fmt(100.0 * p["overhead"] if ok(p) else None, "%+.1f%%"),
+            fmt(100.0 * (ps / gs - 1.0) if ps and gs else None, "%+.1f%%"),
+            seconds_cell(sk), ratio(val(sk, "sec_per_iter"), ps), same])
     return out
 
 
@@ -471,6 +520,19 @@ def report(args, quick, machine, ginfo, pinfo, pnative, dgemm, rows,
         "",
         markdown(main_table(scale_rows, dgemm)),
         "",
+        "### Python binding",
+        "",
+        "`gmix.GaussianMixture(...).fit(X)` from the same start, timed by "
+        "bench/python_bench.py (median of at least 5 fits). `binding's own "
+        "time` is, within each estimator fit, the time outside the library's "
+        "gmix_fit call as a share of the time inside it (immune to the "
+        "machine's load); `vs bare call` sets whole fits against bare "
+        "gmix_fit calls through ctypes timed alternately in the same process "
+        "(best and median); `vs bench_gmix` against the C program's fit in "
+        "its own process, at another moment. The goal is under 5%.",
+        "",
+        markdown(python_table(rows)),
+        "",
         "### Threads (large cases)",
         "",
         markdown(thread_table(rows, dgemm)),
@@ -532,6 +594,9 @@ def main():
     ap.add_argument("--source-dir", default=os.path.dirname(HERE))
     ap.add_argument("--results", help="RESULTS.md to write after a full run")
     ap.add_argument("--compiler", default="unknown")
+    ap.add_argument("--gmix-library",
+                    help="the libgmix the Python package loads (default: "
+                         "BIN_DIR/../src/libgmix.so.0.1)")
     ap.add_argument("--from-json", metavar="RAW",
                     help="only re-print the tables of an earlier run from "
                          "its raw results (BIN_DIR/bench-raw.json)")
@@ -553,8 +618,11 @@ def main():
     native = os.environ.get("BENCH_NATIVE", "1") not in ("", "0")
     args.dgemm_size = 2000 if quick else 4000
 
+    gmix_library = args.gmix_library or os.path.join(
+        args.bin_dir, os.pardir, "src", "libgmix.so.0.1")
     runner = Runner(args.bin_dir,
-                    float(os.environ.get("BENCH_TIMEOUT", "1200")))
+                    float(os.environ.get("BENCH_TIMEOUT", "1200")),
+                    args.source_dir, os.path.abspath(gmix_library))
     machine = machine_info(args.source_dir)
     t_start = time.monotonic()
 

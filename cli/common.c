@@ -5,10 +5,14 @@
 #include "common.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 const char *cli_program = "gmix";
 int cli_quiet = 0;
@@ -192,6 +196,89 @@ int cli_common_option(const cli_command *cmd, int c, const char *arg,
   return cli_usage(cmd->name, "invalid command line");
 }
 
+/* Apply one of the EM settings to `opt`. Returns 1 if `c` was one of them
+ * and its value parsed, 0 if it is not one, -1 on a bad value (usage
+ * error printed). */
+static int em_option(const char *cmd, int c, const char *arg,
+                     gmix_options *opt) {
+  int ok;
+  switch (c) {
+  case OPT_N_INIT:
+    ok = cli_parse_count(cmd, "--n-init", arg, 1, &opt->n_init);
+    break;
+  case OPT_MAX_ITER:
+    ok = cli_parse_count(cmd, "--max-iter", arg, 0, &opt->max_iter);
+    break;
+  case OPT_TOL:
+    ok = cli_parse_double(cmd, "--tol", arg, 0, &opt->tol);
+    break;
+  case OPT_REG_COVAR:
+    ok = cli_parse_double(cmd, "--reg-covar", arg, 0, &opt->reg_covar);
+    break;
+  case OPT_SEED:
+    ok = cli_parse_u64(cmd, "--seed", arg, &opt->seed);
+    break;
+  case OPT_THREADS:
+    ok = cli_parse_count(cmd, "--threads", arg, 0, &opt->threads);
+    break;
+  case OPT_HC_MAX_ROWS:
+    ok = cli_parse_count(cmd, "--hc-max-rows", arg, 0, &opt->hc_max_rows);
+    break;
+  case OPT_STANDARDIZE:
+    opt->standardize = 1;
+    ok = 1;
+    break;
+  default:
+    return 0;
+  }
+  return ok ? 1 : -1;
+}
+
+int cli_weight_option(int c, const char *arg, gmix_read_options *ropt,
+                      const char **weights_file) {
+  if (c == OPT_WEIGHTS)
+    *weights_file = arg;
+  else if (c == OPT_WEIGHT_COLUMN)
+    ropt->weight_column = arg;
+  else
+    return 0;
+  return 1;
+}
+
+int cli_check_weight_options(const char *cmd, const char *data,
+                             const gmix_read_options *ropt,
+                             const char *weights_file) {
+  if (weights_file && ropt->weight_column)
+    return cli_usage(cmd, "--weights and --weight-column exclude each other");
+  if (weights_file && strcmp(weights_file, "-") == 0 && data &&
+      strcmp(data, "-") == 0)
+    return cli_usage(cmd, "DATA and --weights cannot both be standard input");
+  return EXIT_OK;
+}
+
+int cli_fit_option(const cli_command *cmd, int c, const char *arg,
+                   gmix_options *opt, gmix_read_options *ropt,
+                   const char **weights_file) {
+  int rc = em_option(cmd->name, c, arg, opt);
+  if (rc < 0)
+    return EXIT_USAGE;
+  if (rc > 0 || cli_weight_option(c, arg, ropt, weights_file))
+    return -1;
+  return cli_common_option(cmd, c, arg, ropt);
+}
+
+int cli_data_operand(const char *cmd, int argc, char **argv,
+                     const gmix_read_options *ropt, const char *weights_file,
+                     const char **data) {
+  if (optind >= argc)
+    return cli_usage(cmd, "missing the DATA file");
+  if (optind + 1 < argc)
+    return cli_usage(cmd, "unexpected argument '%s' (only one DATA file)",
+                     argv[optind + 1]);
+  *data = argv[optind];
+  return cli_check_weight_options(cmd, *data, ropt, weights_file);
+}
+
 int cli_expect_operands(const char *cmd, int have, int want, const char *what) {
   if (have == want)
     return EXIT_OK;
@@ -340,6 +427,101 @@ int cli_write_output(const char *path, void (*print)(FILE *f, const void *data),
     return EXIT_DATA;
   print(f, data);
   return cli_close_output(f, path, EXIT_OK);
+}
+
+int cli_check_output_folder(const char *path, const char *what) {
+  if (!path || strcmp(path, "-") == 0)
+    return EXIT_OK;
+  size_t len = strlen(path);
+  char *dir = malloc(len + 2);
+  if (!dir)
+    return EXIT_OK;
+  memcpy(dir, path, len + 1);
+  char *slash = strrchr(dir, '/');
+  if (!slash)
+    strcpy(dir, ".");
+  else if (slash == dir)
+    dir[1] = '\0';
+  else
+    *slash = '\0';
+  struct stat st;
+  int e = 0;
+  if (stat(dir, &st) != 0)
+    e = errno;
+  else if (!S_ISDIR(st.st_mode))
+    e = ENOTDIR;
+  else if (access(dir, W_OK | X_OK) != 0)
+    e = errno;
+  free(dir);
+  if (e) {
+    cli_error("cannot write %s '%s': %s", what, path, strerror(e));
+    return EXIT_DATA;
+  }
+  return EXIT_OK;
+}
+
+int cli_write_model(const gmix_model *m, const char *output) {
+  gmix_error err;
+  err.message[0] = '\0';
+  if (strcmp(output, "-") != 0) {
+    if (gmix_model_save(m, output, &err) != GMIX_OK)
+      return cli_fail(&err);
+    return EXIT_OK;
+  }
+  char *json = NULL;
+  if (gmix_model_to_json(m, &json, &err) != GMIX_OK)
+    return cli_fail(&err);
+  fputs(json, stdout);
+  gmix_free(json);
+  return EXIT_OK;
+}
+
+void cli_name_features(gmix_model *m, const gmix_table *t,
+                       const gmix_model *start) {
+  size_t d = gmix_model_n_features(m);
+  const char **names = malloc(d * sizeof *names);
+  if (!names)
+    return;
+  int all = 1;
+  for (size_t j = 0; j < d && all; j++) {
+    names[j] = gmix_table_column_name(t, j);
+    if (!names[j] && start)
+      names[j] = gmix_model_feature_name(start, j);
+    all = names[j] != NULL;
+  }
+  if (all && gmix_model_set_feature_names(m, names, NULL) != GMIX_OK)
+    cli_warn("could not store the feature names in the model");
+  free(names);
+}
+
+double cli_now_seconds(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+void cli_progress_start(cli_progress *p) {
+  p->terminal = isatty(STDERR_FILENO);
+  p->shown = 0;
+  p->start = cli_now_seconds();
+  p->last_draw = 0.0;
+}
+
+int cli_progress_due(cli_progress *p) {
+  if (!p->terminal)
+    return 0;
+  double t = cli_now_seconds();
+  if (t - p->start < CLI_PROGRESS_DELAY_SECONDS ||
+      t - p->last_draw < CLI_PROGRESS_INTERVAL_SECONDS)
+    return 0;
+  p->last_draw = t;
+  p->shown = 1;
+  return 1;
+}
+
+void cli_progress_end(cli_progress *p) {
+  if (p->shown)
+    fputs("\r\033[K", stderr);
 }
 
 void cli_print_double(FILE *f, double v) {

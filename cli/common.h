@@ -29,7 +29,8 @@ typedef struct cli_command {
   const char *const *manual;
 } cli_command;
 
-extern const cli_command cli_fit, cli_predict, cli_score, cli_sample, cli_info;
+extern const cli_command cli_fit, cli_select, cli_predict, cli_score,
+    cli_sample, cli_info;
 
 /* The exit-status section shared by every manual page. */
 #define CLI_EXIT_STATUS                                                        \
@@ -68,7 +69,32 @@ extern const cli_command cli_fit, cli_predict, cli_score, cli_sample, cli_info;
   "              or the wrong number of cells instead of stopping at the\n"    \
   "              first; the number skipped is reported on standard error.\n"
 
-/* getopt_long values of the shared data options (above any short option
+/* The sample-weight options shared by fit, score and select. */
+#define CLI_WEIGHT_OPTIONS_HELP                                                \
+  "   Sample weights\n"                                                       \
+  "       --weights FILE\n"                                                   \
+  "              Weight each row by the value on the same line of FILE (one\n" \
+  "              column, one value per data row).\n"                          \
+  "\n"                                                                        \
+  "       --weight-column NAME\n"                                             \
+  "              Read the weights from this column of DATA (a name or a\n"    \
+  "              1-based index); it is not used as a feature.\n"
+
+/* The EM settings shared by fit and select (each says itself what
+ * --n-init, --seed and --threads mean for it). */
+#define CLI_EM_SETTINGS_HELP                                                   \
+  "       --max-iter N\n"                                                     \
+  "              At most N EM iterations per start (default 100).\n"          \
+  "\n"                                                                        \
+  "       --tol T\n"                                                          \
+  "              Convergence threshold on the change of the mean\n"           \
+  "              log-likelihood per row (default 0.001).\n"                   \
+  "\n"                                                                        \
+  "       --reg-covar R\n"                                                    \
+  "              Added to the diagonal of every covariance, keeping it\n"     \
+  "              positive definite (default 1e-06).\n"
+
+/* getopt_long values of the shared options (above any short option
  * character). */
 enum {
   OPT_COLUMNS = 256,
@@ -76,6 +102,16 @@ enum {
   OPT_HEADER,
   OPT_NO_HEADER,
   OPT_DROP_BAD_ROWS,
+  OPT_WEIGHTS,
+  OPT_WEIGHT_COLUMN,
+  OPT_N_INIT,
+  OPT_MAX_ITER,
+  OPT_TOL,
+  OPT_REG_COVAR,
+  OPT_SEED,
+  OPT_THREADS,
+  OPT_HC_MAX_ROWS,
+  OPT_STANDARDIZE,
   OPT_FIRST_COMMAND_OPTION /* subcommands number their own from here */
 };
 
@@ -86,6 +122,45 @@ enum {
       {"no-header", no_argument, NULL, OPT_NO_HEADER}, {                       \
     "drop-bad-rows", no_argument, NULL, OPT_DROP_BAD_ROWS                      \
   }
+
+#define CLI_WEIGHT_LONG_OPTIONS                                                \
+  {"weights", required_argument, NULL, OPT_WEIGHTS}, {                         \
+    "weight-column", required_argument, NULL, OPT_WEIGHT_COLUMN                \
+  }
+
+#define CLI_EM_LONG_OPTIONS                                                    \
+  {"n-init", required_argument, NULL, OPT_N_INIT},                             \
+      {"max-iter", required_argument, NULL, OPT_MAX_ITER},                     \
+      {"tol", required_argument, NULL, OPT_TOL},                               \
+      {"reg-covar", required_argument, NULL, OPT_REG_COVAR},                   \
+      {"seed", required_argument, NULL, OPT_SEED},                             \
+      {"threads", required_argument, NULL, OPT_THREADS},                       \
+      {"hc-max-rows", required_argument, NULL, OPT_HC_MAX_ROWS}, {             \
+    "standardize", no_argument, NULL, OPT_STANDARDIZE                          \
+  }
+
+/* The options of the commands that fit models (fit, select): -k, -c, -o,
+ * -h, the EM settings, the weights and the data options. */
+#define CLI_FIT_LONG_OPTIONS                                                   \
+  {"components", required_argument, NULL, 'k'},                                \
+      {"covariance", required_argument, NULL, 'c'},                            \
+      {"output", required_argument, NULL, 'o'},                                \
+      {"help", no_argument, NULL, 'h'}, CLI_EM_LONG_OPTIONS,                   \
+      CLI_WEIGHT_LONG_OPTIONS, CLI_DATA_LONG_OPTIONS
+
+/* How long a command runs before a progress line appears on a terminal,
+ * and how often it is redrawn: a quick run should not flash one, and
+ * redrawing a terminal line thousands of times a second would slow a fast
+ * one down. */
+#define CLI_PROGRESS_DELAY_SECONDS 0.5
+#define CLI_PROGRESS_INTERVAL_SECONDS 0.1
+
+/* A progress line on standard error, redrawn in place. */
+typedef struct cli_progress {
+  int terminal; /* stderr is a terminal: show a progress line */
+  int shown;    /* a progress line is on the screen           */
+  double start, last_draw;
+} cli_progress;
 
 /* The program's name in messages: "gmix", or "gmix-mpi". */
 extern const char *cli_program;
@@ -131,6 +206,32 @@ int cli_parse_double(const char *cmd, const char *opt, const char *arg,
  * the exit code to stop with. */
 int cli_common_option(const cli_command *cmd, int c, const char *arg,
                       gmix_read_options *ropt);
+
+/* Apply a sample-weight option (CLI_WEIGHT_LONG_OPTIONS): the column to
+ * `ropt`, the file to *weights_file. Returns 1 if `c` was one, else 0. */
+int cli_weight_option(int c, const char *arg, gmix_read_options *ropt,
+                      const char **weights_file);
+
+/* Check the weight options against each other and DATA (both cannot be
+ * standard input). Returns EXIT_OK or EXIT_USAGE (message printed). */
+int cli_check_weight_options(const char *cmd, const char *data,
+                             const gmix_read_options *ropt,
+                             const char *weights_file);
+
+/* The end of the option switch of a command that fits models (fit,
+ * select): an EM setting (CLI_EM_LONG_OPTIONS) goes to `opt`, a weight
+ * option to `ropt` or *weights_file, anything else to cli_common_option. Returns -1 to go on
+ * parsing, else the exit code to stop with. */
+int cli_fit_option(const cli_command *cmd, int c, const char *arg,
+                   gmix_options *opt, gmix_read_options *ropt,
+                   const char **weights_file);
+
+/* After the options of a command that fits models: the one DATA operand
+ * into *data, checked with the weight options (cli_check_weight_options).
+ * Returns EXIT_OK or EXIT_USAGE (message printed). */
+int cli_data_operand(const char *cmd, int argc, char **argv,
+                     const gmix_read_options *ropt, const char *weights_file,
+                     const char **data);
 
 /* Check the number of operands left after the options: `have` must be
  * `want`, else a usage error "expected <what>, got N arguments". Returns
@@ -188,6 +289,35 @@ int cli_close_output(FILE *f, const char *path, int status);
  * first, so a failure leaves no half-written file. Returns an exit code. */
 int cli_write_output(const char *path, void (*print)(FILE *f, const void *data),
                      const void *data);
+
+/* Check before a possibly long run that a file can be written at `path`
+ * (NULL or "-" pass): its folder must exist and be writable. The write
+ * itself still reports any later failure. `what` names the file in the
+ * message ("model file"). Returns an exit code. */
+int cli_check_output_folder(const char *path, const char *what);
+
+/* Write a model: to a file atomically (gmix_model_save), or as JSON to
+ * standard output when `output` is "-". Returns an exit code. */
+int cli_write_model(const gmix_model *m, const char *output);
+
+/* Give a fitted model the column names of the data, or failing that those
+ * of `start` (may be NULL). A model without names is fine; a failure to
+ * copy them (out of memory) warns rather than losing the fit. */
+void cli_name_features(gmix_model *m, const gmix_table *t,
+                       const gmix_model *start);
+
+/* Seconds on a monotonic clock, for progress lines. */
+double cli_now_seconds(void);
+
+/* Start a progress line: shown only when standard error is a terminal. */
+void cli_progress_start(cli_progress *p);
+/* 1 when the line is to be drawn now (on a terminal, once the command has
+ * run CLI_PROGRESS_DELAY_SECONDS and at most every
+ * CLI_PROGRESS_INTERVAL_SECONDS): the caller then prints it, starting
+ * with '\r' and ending with "\033[K". */
+int cli_progress_due(cli_progress *p);
+/* Clear the line, if one was drawn. */
+void cli_progress_end(cli_progress *p);
 
 /* Print a double with 17 significant digits (exact round trip). */
 void cli_print_double(FILE *f, double v);

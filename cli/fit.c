@@ -26,13 +26,15 @@ static const char *const fit_manual[] = {
     "       reported, not an error.\n"
     "\n"
     "OPTIONS\n" CLI_FIT_MODEL_HELP,
-    CLI_FIT_EM_HELP CLI_FIT_WEIGHTS_HELP,
+    CLI_FIT_EM_HELP,
+    CLI_WEIGHT_OPTIONS_HELP "\n",
     CLI_DATA_OPTIONS_HELP "\n" CLI_FIT_OUTPUT_HELP,
     CLI_EXIT_STATUS
     "\n"
     "EXAMPLES\n"
     "       gmix fit examples/faithful.csv -k 2 -o faithful.json\n"
     "       gmix fit data.npy -k 5 -c diag --n-init 4 --seed 7 -o m.json\n"
+    "       gmix fit data.csv -k 4 --init hc --standardize -o m.json\n"
     "       gmix fit data.csv --columns x,y --weight-column w -k 3 -o m.json\n"
     "       gmix fit new.csv --init-model m.json --max-iter 0\n",
     NULL};
@@ -43,7 +45,7 @@ static int run_fit(int argc, char **argv) {
   if (rc >= 0)
     return rc;
 
-  if ((rc = cli_fit_check_output_folder(a.output)) != EXIT_OK)
+  if ((rc = cli_check_output_folder(a.output, "model file")) != EXIT_OK)
     return rc;
   gmix_model *start = NULL, *m = NULL;
   gmix_table *t = NULL;
@@ -72,17 +74,17 @@ static int run_fit(int argc, char **argv) {
       EXIT_OK)
     goto done;
 
-  cli_progress p;
-  cli_progress_start(&p, &a);
+  fit_progress p;
+  cli_fit_progress_start(&p, &a);
   gmix_error err;
   err.message[0] = '\0';
   gmix_status s = gmix_fit(gmix_table_data(t), n, d, w, &a.opt, &m, &err);
-  cli_progress_end(&p);
+  cli_fit_progress_end(&p);
   if (s != GMIX_OK) {
     rc = cli_fail(&err);
     goto done;
   }
-  cli_fit_name_features(m, t, start);
+  cli_name_features(m, t, start);
 
   double bic = NAN, aic = NAN;
   if (gmix_bic(m, gmix_table_data(t), n, d, w, a.opt.threads, &bic, &err) !=
@@ -92,7 +94,7 @@ static int run_fit(int argc, char **argv) {
     rc = cli_fail(&err);
     goto done;
   }
-  if (a.output && (rc = cli_fit_write_model(m, a.output)) != EXIT_OK)
+  if (a.output && (rc = cli_write_model(m, a.output)) != EXIT_OK)
     goto done;
   cli_fit_print_summary(&a, m, n, d, bic, aic);
   rc = EXIT_OK;

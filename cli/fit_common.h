@@ -1,7 +1,7 @@
 /*
- * fit_common.h -- what `gmix fit` and `gmix-mpi fit` share: the options
- * (their parsing and their manual text), reconciling -k and -c with a
- * starting model, the progress display, the summary and writing the model.
+ * fit_common.h -- what `gmix fit` and `gmix-mpi fit` share beyond
+ * common.h: their command line (options, manual text), reconciling -k and
+ * -c with a starting model, the per-iteration display and the summary.
  * Each program keeps only how it reads its data and runs the fit.
  */
 #ifndef GMIX_CLI_FIT_COMMON_H
@@ -33,8 +33,24 @@
   "       --init METHOD\n"                                                     \
   "              How each restart starts: kmeans (k-means++ seeding then\n"    \
   "              Lloyd iterations; the default), k-means++ (seeding only),\n"  \
-  "              random (random responsibilities) or random-from-data (K\n"    \
-  "              random rows as means).\n"                                     \
+  "              random (random responsibilities), random-from-data (K\n"      \
+  "              random rows as means) or hc (mclust's default start:\n"       \
+  "              model-based agglomerative hierarchical clustering of the\n"   \
+  "              rows, on the data centred, scaled and rotated as mclust\n"    \
+  "              does, down to K clusters; deterministic, so restarts\n"       \
+  "              differ only when it subsamples).\n"                           \
+  "\n"                                                                         \
+  "       --hc-max-rows N\n"                                                   \
+  "              --init hc clusters at most N rows (default 2000, mclust's\n"  \
+  "              subset): on more it clusters a random subsample of N and\n"   \
+  "              one E-step extends it to every row. Its time and memory\n"    \
+  "              grow as N squared; 0 clusters every row.\n"                   \
+  "\n"                                                                         \
+  "       --standardize\n"                                                     \
+  "              Run the initialisation (any --init) on the features\n"        \
+  "              centred and scaled to unit standard deviation, so that a\n"   \
+  "              feature in the thousands does not drown one in\n"             \
+  "              hundredths. EM and the model stay in the original units.\n"   \
   "\n"                                                                         \
   "       --init-model START.json\n"                                           \
   "              Start EM from the parameters of this model file instead\n"    \
@@ -47,35 +63,13 @@
   "       --n-init N\n"                                                        \
   "              Run EM from N starting points and keep the best (default\n"   \
   "              1).\n"                                                        \
-  "\n"                                                                         \
-  "       --max-iter N\n"                                                      \
-  "              At most N EM iterations per start (default 100).\n"           \
-  "\n"                                                                         \
-  "       --tol T\n"                                                           \
-  "              Convergence threshold on the change of the mean\n"            \
-  "              log-likelihood per row (default 0.001).\n"                    \
-  "\n"                                                                         \
-  "       --reg-covar R\n"                                                     \
-  "              Added to the diagonal of every covariance, keeping it\n"      \
-  "              positive definite (default 1e-06).\n"                         \
-  "\n"                                                                         \
+  "\n" CLI_EM_SETTINGS_HELP "\n"                                               \
   "       --seed S\n"                                                          \
   "              Seed of every random choice (default 0). The same seed and\n" \
   "              data give the same model on any machine and thread count.\n"  \
   "\n"                                                                         \
   "       --threads N\n"                                                       \
   "              Worker threads; 0 (the default) uses all processors.\n"       \
-  "\n"
-
-#define CLI_FIT_WEIGHTS_HELP                                                   \
-  "   Sample weights\n"                                                        \
-  "       --weights FILE\n"                                                    \
-  "              Weight each row by the value on the same line of FILE (one\n" \
-  "              column, one value per data row).\n"                           \
-  "\n"                                                                         \
-  "       --weight-column NAME\n"                                              \
-  "              Read the weights from this column of DATA (a name or a\n"     \
-  "              1-based index); it is not used as a feature.\n"               \
   "\n"
 
 #define CLI_FIT_OUTPUT_HELP                                                    \
@@ -114,19 +108,6 @@ int cli_fit_parse(const cli_command *cmd, int argc, char **argv, fit_args *a,
 int cli_fit_use_init_model(const char *cmd, fit_args *a,
                            const gmix_model *start);
 
-/* Check before a possibly long fit that the model can be written where -o
- * says. Returns an exit code. */
-int cli_fit_check_output_folder(const char *output);
-
-/* Give the model the column names of the data, or failing that those of
- * the starting model (may be NULL). */
-void cli_fit_name_features(gmix_model *m, const gmix_table *t,
-                           const gmix_model *start);
-
-/* Write the model where -o says: a file atomically, or "-" as JSON on
- * standard output. Returns an exit code. */
-int cli_fit_write_model(const gmix_model *m, const char *output);
-
 /* The summary of a fit of n rows of d features: to standard output, or
  * to standard error when the model went to standard output. */
 void cli_fit_print_summary(const fit_args *a, const gmix_model *m, size_t n,
@@ -134,17 +115,15 @@ void cli_fit_print_summary(const fit_args *a, const gmix_model *m, size_t n,
 
 /* The per-iteration display: a log line with --verbose, else (on a
  * terminal, once the fit has run for a moment) a progress line. */
-typedef struct cli_progress {
-  int verbose;  /* print every iteration                     */
-  int terminal; /* stderr is a terminal: show a progress line */
-  int shown;    /* a progress line is on the screen           */
+typedef struct fit_progress {
+  int verbose; /* print every iteration */
   size_t n_init, max_iter;
-  double start, last_draw;
-} cli_progress;
+  cli_progress line;
+} fit_progress;
 
 /* Set up the display for a fit of `a` and make it the fit's callback. */
-void cli_progress_start(cli_progress *p, fit_args *a);
+void cli_fit_progress_start(fit_progress *p, fit_args *a);
 /* Clear a progress line left on the screen. */
-void cli_progress_end(cli_progress *p);
+void cli_fit_progress_end(fit_progress *p);
 
 #endif /* GMIX_CLI_FIT_COMMON_H */

@@ -7,7 +7,7 @@
 #include "common.h"
 
 static const cli_command *const commands[] = {
-    &cli_fit, &cli_predict, &cli_score, &cli_sample, &cli_info};
+    &cli_fit, &cli_select, &cli_predict, &cli_score, &cli_sample, &cli_info};
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
 static const char main_manual_head[] =
@@ -43,6 +43,7 @@ static const char main_manual_tail[] =
     "\n" CLI_EXIT_STATUS "\n"
     "EXAMPLES\n"
     "       gmix fit examples/faithful.csv -k 2 -o faithful.json\n"
+    "       gmix select examples/faithful.csv -o best.json\n"
     "       gmix predict faithful.json examples/faithful.csv | head\n"
     "       gmix score faithful.json examples/faithful.csv\n"
     "       gmix sample faithful.json -n 5 --seed 1\n"
@@ -53,6 +54,23 @@ static void print_main_manual(FILE *f) {
   for (size_t i = 0; i < N_COMMANDS; i++)
     fprintf(f, "       %-9s %s\n", commands[i]->name, commands[i]->summary);
   fputs(main_manual_tail, f);
+}
+
+/* "fit, select, ..., sample and info": the commands, for messages. */
+static void list_commands(char *buf, size_t size) {
+  buf[0] = '\0';
+  for (size_t i = 0; i < N_COMMANDS; i++) {
+    size_t used = strlen(buf);
+    const char *sep = i == 0 ? "" : i + 1 == N_COMMANDS ? " and " : ", ";
+    snprintf(buf + used, size - used, "%s%s", sep, commands[i]->name);
+  }
+}
+
+/* A usage error for a command that does not exist. */
+static int no_such_command(const char *name) {
+  char names[256];
+  list_commands(names, sizeof names);
+  return cli_usage(NULL, "no command '%s'; the commands are %s", name, names);
 }
 
 static const cli_command *find_command(const char *name) {
@@ -70,10 +88,7 @@ static int run_help(int argc, char **argv) {
   }
   const cli_command *cmd = find_command(argv[1]);
   if (!cmd)
-    return cli_usage(NULL,
-                     "no command '%s'; the commands are fit, predict, "
-                     "score, sample and info",
-                     argv[1]);
+    return no_such_command(argv[1]);
   cli_print_manual(cmd, stdout);
   return EXIT_OK;
 }
@@ -87,10 +102,10 @@ static int finish(int status) {
 
 int main(int argc, char **argv) {
   if (argc < 2) {
-    fputs("Usage: gmix COMMAND [OPTIONS] [ARGUMENTS]\n"
-          "Commands: fit, predict, score, sample, info.\n"
-          "Try 'gmix --help' for more information.\n",
-          stderr);
+    fputs("Usage: gmix COMMAND [OPTIONS] [ARGUMENTS]\nCommands: ", stderr);
+    for (size_t i = 0; i < N_COMMANDS; i++)
+      fprintf(stderr, "%s%s", i ? ", " : "", commands[i]->name);
+    fputs(".\nTry 'gmix --help' for more information.\n", stderr);
     return EXIT_USAGE;
   }
   const char *name = argv[1];
@@ -109,10 +124,7 @@ int main(int argc, char **argv) {
     if (name[0] == '-')
       return cli_usage(NULL, "unknown option '%s' (options follow the command)",
                        name);
-    return cli_usage(NULL,
-                     "no command '%s'; the commands are fit, predict, "
-                     "score, sample and info",
-                     name);
+    return no_such_command(name);
   }
   if (cli_wants_help(argc - 1, argv + 1)) {
     cli_print_manual(cmd, stdout);

@@ -3,8 +3,8 @@
  * gmix fit over the ranks of MPI_COMM_WORLD (libgmix_mpi).
  *
  * It lives with the other commands because it is one: it shares gmix
- * fit's options, manual text, summary and model output (fit_common.c) and
- * the command-line helpers (common.c); only how the data are shared among
+ * fit's options, manual text and summary (fit_common.c) and the
+ * command-line helpers, model output among them (common.c); only how the data are shared among
  * the ranks and the fit call differ. Every rank parses the same command
  * line and reads only its own share of the data; every failure is agreed
  * on (gmix_mpi_agree) before the next collective, so each rank returns the
@@ -64,11 +64,17 @@ static const char *const mpi_fit_manual[] = {
     "       any P. Every start uses a random stream of its own, so a seed\n"
     "       gives another start than in gmix fit.\n"
     "\n"
+    "       The distributed starts run on the data as given: without\n"
+    "       --init-model, --init hc and --standardize are refused with a\n"
+    "       usage error (fit a sample with 'gmix fit --init hc' and pass\n"
+    "       that model as --init-model instead).\n"
+    "\n",
     "OPTIONS\n"
     "       Those of 'gmix fit'; --threads is per rank, and --weights FILE\n"
     "       holds one value per row of all the DATA files in order.\n"
     "\n" CLI_FIT_MODEL_HELP,
-    CLI_FIT_EM_HELP CLI_FIT_WEIGHTS_HELP,
+    CLI_FIT_EM_HELP,
+    CLI_WEIGHT_OPTIONS_HELP "\n",
     CLI_DATA_OPTIONS_HELP "\n" CLI_FIT_OUTPUT_HELP,
     CLI_EXIT_STATUS
     "\n"
@@ -335,10 +341,17 @@ static int run_mpi_fit(int argc, char **argv) {
   int rc = cli_fit_parse(&cli_mpi_fit, argc, argv, &a, 1);
   if (rc >= 0)
     return rc;
+  if (!a.init_model && a.opt.init == GMIX_INIT_HC)
+    return cli_usage("fit", "--init hc is not available in a distributed "
+                            "fit; use kmeans, k-means++, random, "
+                            "random-from-data or --init-model");
+  if (!a.init_model && a.opt.standardize)
+    return cli_usage("fit", "--standardize is not available in a distributed "
+                            "fit: its starts run on the data as given");
   gmix_error err;
   err.message[0] = '\0';
   if (rank == 0)
-    rc = cli_fit_check_output_folder(a.output);
+    rc = cli_check_output_folder(a.output, "model file");
   if ((rc = share_exit_code(rc < 0 ? EXIT_OK : rc)) != EXIT_OK)
     return rc;
 
@@ -392,12 +405,12 @@ static int run_mpi_fit(int argc, char **argv) {
     s.w = wfile;
   }
 
-  cli_progress p;
-  cli_progress_start(&p, &a);
+  fit_progress p;
+  cli_fit_progress_start(&p, &a);
   if (rank != 0)
     a.opt.callback = quiet_iteration;
   st = gmix_mpi_fit(MPI_COMM_WORLD, s.x, s.n, s.d, s.w, &a.opt, &m, &err);
-  cli_progress_end(&p);
+  cli_fit_progress_end(&p);
   if ((rc = agree(st, &err, EXIT_OK)) != EXIT_OK)
     goto done;
 
@@ -409,8 +422,8 @@ static int run_mpi_fit(int argc, char **argv) {
   double bic = -2.0 * loglik + n_par * log(r->sum_weights);
   double aic = -2.0 * loglik + 2.0 * n_par;
   if (rank == 0) {
-    cli_fit_name_features(m, s.tables[0], start);
-    rc = a.output ? cli_fit_write_model(m, a.output) : EXIT_OK;
+    cli_name_features(m, s.tables[0], start);
+    rc = a.output ? cli_write_model(m, a.output) : EXIT_OK;
     if (rc == EXIT_OK)
       cli_fit_print_summary(&a, m, (size_t)n_total, s.d, bic, aic);
   }

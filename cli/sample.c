@@ -46,7 +46,7 @@ static const char *const sample_manual[] = {
     "       gmix sample m.json -n 100000 --labels -o synthetic.csv\n",
     NULL};
 
-enum { OPT_SEED = OPT_FIRST_COMMAND_OPTION, OPT_LABELS, OPT_NO_HEADER_OUT };
+enum { OPT_LABELS = OPT_FIRST_COMMAND_OPTION, OPT_NO_HEADER_OUT };
 
 /* What sample writes: n drawn rows of the model's d features, with the
  * component of each when `with_labels`, after a header when `header`. */

@@ -29,14 +29,7 @@ static const char *const score_manual[] = {
     "\n"
     "       -o, --output FILE\n"
     "              Write to this file instead of standard output.\n"
-    "\n"
-    "       --weights FILE\n"
-    "              Weight each row by the value on the same line of FILE.\n"
-    "\n"
-    "       --weight-column NAME\n"
-    "              Read the weights from this column of DATA (a name or a\n"
-    "              1-based index).\n"
-    "\n" CLI_DATA_OPTIONS_HELP "\n"
+    "\n" CLI_WEIGHT_OPTIONS_HELP "\n" CLI_DATA_OPTIONS_HELP "\n"
     "       -h, --help\n"
     "              Show this manual.\n"
     "\n" CLI_EXIT_STATUS "\n"
@@ -45,11 +38,7 @@ static const char *const score_manual[] = {
     "       gmix score m.json test.npy --per-sample > logp.txt\n",
     NULL};
 
-enum {
-  OPT_PER_SAMPLE = OPT_FIRST_COMMAND_OPTION,
-  OPT_WEIGHTS,
-  OPT_WEIGHT_COLUMN
-};
+enum { OPT_PER_SAMPLE = OPT_FIRST_COMMAND_OPTION };
 
 /* What score writes: n numbers, one per line. */
 typedef struct scores {
@@ -96,8 +85,7 @@ static int run_score(int argc, char **argv) {
   static const struct option longopts[] = {
       {"per-sample", no_argument, NULL, OPT_PER_SAMPLE},
       {"output", required_argument, NULL, 'o'},
-      {"weights", required_argument, NULL, OPT_WEIGHTS},
-      {"weight-column", required_argument, NULL, OPT_WEIGHT_COLUMN},
+      CLI_WEIGHT_LONG_OPTIONS,
       {"help", no_argument, NULL, 'h'},
       CLI_DATA_LONG_OPTIONS,
       {NULL, 0, NULL, 0}};
@@ -114,23 +102,19 @@ static int run_score(int argc, char **argv) {
     case 'o':
       output = optarg;
       break;
-    case OPT_WEIGHTS:
-      weights_file = optarg;
-      break;
-    case OPT_WEIGHT_COLUMN:
-      ropt.weight_column = optarg;
-      break;
     default:
-      if ((rc = cli_common_option(&cli_score, c, optarg, &ropt)) >= 0)
+      if (!cli_weight_option(c, optarg, &ropt, &weights_file) &&
+          (rc = cli_common_option(&cli_score, c, optarg, &ropt)) >= 0)
         return rc;
     }
   }
   if ((rc = cli_expect_operands(cmd, argc - optind, 2,
                                 "MODEL.json and DATA")) != EXIT_OK)
     return rc;
-  if (weights_file && ropt.weight_column)
-    return cli_usage(cmd, "--weights and --weight-column exclude each other");
   const char *model_path = argv[optind], *data_path = argv[optind + 1];
+  if ((rc = cli_check_weight_options(cmd, data_path, &ropt, weights_file)) !=
+      EXIT_OK)
+    return rc;
 
   gmix_model *m = NULL;
   gmix_table *t = NULL;

@@ -14,8 +14,9 @@
  *    When `err` is not NULL it receives the status and a human message that
  *    says what went wrong and where (row, column, component, iteration,
  *    file:line:column). `err` may always be NULL.
- *  - Objects the library returns (gmix_model, gmix_em, gmix_table) are freed
- *    with the matching _free call; freeing NULL does nothing.
+ *  - Objects the library returns (gmix_model, gmix_em, gmix_table,
+ *    gmix_select_result) are freed with the matching _free call; freeing
+ *    NULL does nothing.
  *  - No global mutable state: distinct objects may be used from distinct
  *    threads at once; a single object may be read (scored, sampled, copied)
  *    from several threads at once but not modified concurrently.
@@ -32,16 +33,17 @@
  * unrecompiled, with a later libgmix of the same SONAME that adds options,
  * report fields or covariance models:
  *  - Structs the caller fills and the library reads (gmix_options,
- *    gmix_read_options) begin with `struct_size`, set by their _init call.
- *    The library reads the fields the caller's struct has and gives every
- *    later field its default, so new fields are only ever appended.
+ *    gmix_select_options, gmix_read_options) begin with `struct_size`,
+ *    set by their _init call. The library reads the fields the caller's
+ *    struct has and gives every later field its default, so new fields
+ *    are only ever appended.
  *  - Structs the library fills for the caller to read (gmix_fit_report,
- *    gmix_reseed_event, gmix_iteration) are never copied into caller
- *    memory: the library returns or passes a pointer to its own, and a
- *    program reads only the fields its header knows. New fields are
- *    appended.
+ *    gmix_reseed_event, gmix_iteration, gmix_select_cell) are never
+ *    copied into caller memory: the library returns or passes a pointer
+ *    to its own, and a program reads only the fields its header knows.
+ *    New fields are appended.
  *  - Enumerations only gain values; objects (gmix_model, gmix_em,
- *    gmix_stats, gmix_table) are opaque.
+ *    gmix_stats, gmix_table, gmix_select_result) are opaque.
  * Size fields were chosen over opaque option objects with setters because
  * the options are many plain values that C and ctypes callers set
  * directly, and a size field keeps that while letting the struct grow.
@@ -83,7 +85,7 @@ GMIX_API const char *gmix_version(void);
   X(EOVERFLOW, -3, "size overflow")                                            \
   X(ENONFINITE, -4, "data contain NaN or infinity")                            \
   X(EWEIGHTS, -5, "invalid sample weights")                                    \
-  X(ETOOFEW, -6, "fewer samples than components")                              \
+  X(ETOOFEW, -6, "too few samples for the model")                              \
   X(EDIM, -7, "dimension mismatch")                                            \
   X(ENOTPD, -8, "covariance matrix is not positive definite")                  \
   X(ECOLLAPSE, -9, "component collapsed and could not be re-seeded")           \
@@ -130,16 +132,36 @@ GMIX_API const char *gmix_covariance_type_name(gmix_covariance_type type);
 GMIX_API gmix_status gmix_covariance_type_parse(const char *name,
                                                 gmix_covariance_type *out,
                                                 gmix_error *err);
+/* The registered covariance types, in registration order (the four above
+ * today; mclust's models as they are added): copies up to `cap` of them
+ * into `out` (may be NULL when cap is 0) and returns how many there are
+ * in all. Thread-safe. */
+GMIX_API size_t gmix_covariance_types(gmix_covariance_type *out, size_t cap);
 
-/* How initial responsibilities are chosen (scikit-learn's init_params). */
+/* How initial responsibilities are chosen (scikit-learn's init_params,
+ * and mclust's default start). */
 typedef enum gmix_init_method {
-  GMIX_INIT_KMEANS = 0,          /* k-means++ seeding then Lloyd iterations  */
-  GMIX_INIT_KMEANSPP = 1,        /* k-means++ centres only, one row each      */
-  GMIX_INIT_RANDOM = 2,          /* uniform random responsibilities           */
-  GMIX_INIT_RANDOM_FROM_DATA = 3 /* K distinct random rows as centres         */
+  GMIX_INIT_KMEANS = 0,           /* k-means++ seeding then Lloyd iterations */
+  GMIX_INIT_KMEANSPP = 1,         /* k-means++ centres only, one row each     */
+  GMIX_INIT_RANDOM = 2,           /* uniform random responsibilities          */
+  GMIX_INIT_RANDOM_FROM_DATA = 3, /* K distinct random rows as centres        */
+  /* Model-based agglomerative hierarchical clustering (Fraley 1998), as
+   * mclust's hc() starts its EM: on the data centred, scaled and rotated as
+   * mclust's default transformation does (hcUse "SVD"), pairs of clusters
+   * are merged, starting from single rows, by the least increase of the
+   * classification likelihood criterion of the unconstrained (VVV) model,
+   * down to K clusters; they give one-hot responsibilities. On more than
+   * gmix_options.hc_max_rows rows it runs on a random subsample of that
+   * many, and one E-step over every row from the subsample's M-step gives
+   * the responsibilities. Its time grows as the square of the rows it
+   * clusters (times d^3 once clusters outgrow d rows) and its memory as
+   * about 4 m^2 + 4 m d^2 bytes for m rows. Deterministic: restarts
+   * differ only when it subsamples. */
+  GMIX_INIT_HC = 4
 } gmix_init_method;
 
-/* "kmeans", "k-means++", "random", "random_from_data"; NULL if invalid. */
+/* "kmeans", "k-means++", "random", "random_from_data", "hc"; NULL if
+ * invalid. */
 GMIX_API const char *gmix_init_method_name(gmix_init_method method);
 /* Parse an init name; also accepts "random-from-data". GMIX_EINVAL if
  * unknown. */
@@ -236,10 +258,36 @@ typedef struct gmix_options {
 
   gmix_callback callback; /* Per-iteration callback or NULL. Default NULL. */
   void *callback_data;    /* Passed to callback. Default NULL.             */
+
+  /* Fields below were appended after the first struct with struct_size;
+   * a caller whose struct ends before one gets its default. */
+
+  /* 1: the initialisation (whatever `init`) runs on the data centred and
+   * scaled per feature by their weighted mean and standard deviation (a
+   * feature whose values are all equal is only centred), so that a
+   * feature in the thousands does not drown one in hundredths. The start
+   * is then taken back to the original units (its statistics, before the
+   * first M-step), so EM and the returned model are in the original
+   * units. Costs a standardised copy of the data (n x d doubles) during
+   * the initialisation. Ignored when warm_start or all three *_init
+   * fields are given. 0 or 1. Default 0. */
+  int standardize;
+  /* init = GMIX_INIT_HC clusters at most this many rows, a random
+   * subsample (uniform over the rows of positive weight, seeded by `seed`
+   * and the restart) when the data have more; see GMIX_INIT_HC for its
+   * cost. 0 = always every row. With init hc it must be 0 or at least
+   * n_components. Default 2000 (mclust's default subset). */
+  size_t hc_max_rows;
 } gmix_options;
 
-/* Fill `opt` with the documented defaults. Thread-safe. */
-GMIX_API void gmix_options_init(gmix_options *opt);
+/* Fill `opt` with the documented defaults. Thread-safe. gmix_options_init
+ * is a macro that passes the size of the struct as the caller's gmix.h
+ * declares it, so a newer library never writes past an older caller's
+ * struct; bindings that cannot use the macro call gmix_options_init_size
+ * with the size of their own mirror of the struct. A size below that of
+ * the first versioned struct leaves `opt` untouched. */
+GMIX_API void gmix_options_init_size(gmix_options *opt, size_t size);
+#define gmix_options_init(opt) gmix_options_init_size((opt), sizeof(gmix_options))
 
 /* Check options alone (without data): GMIX_OK or GMIX_EINVAL with a message
  * naming the field. */
@@ -609,13 +657,225 @@ GMIX_API gmix_status gmix_sample(const gmix_model *m, size_t n, uint64_t seed,
 
 /* Bayesian and Akaike information criteria on data x (lower is better):
  * BIC = -2 Σ w log p + p log(Σ w), AIC = -2 Σ w log p + 2 p, with p =
- * gmix_model_n_parameters (w NULL = ones, as scikit-learn). */
+ * gmix_model_n_parameters (w NULL = ones, as scikit-learn). mclust
+ * reports BIC with the opposite sign, 2 Σ w log p - p log(Σ w), higher
+ * is better: the same number negated. n must be >= 1. */
 GMIX_API gmix_status gmix_bic(const gmix_model *m, const double *x, size_t n,
                               size_t d, const double *w, size_t threads,
                               double *out, gmix_error *err);
 GMIX_API gmix_status gmix_aic(const gmix_model *m, const double *x, size_t n,
                               size_t d, const double *w, size_t threads,
                               double *out, gmix_error *err);
+/* Integrated completed likelihood (Biernacki, Celeux & Govaert 2000),
+ * lower is better: ICL = BIC + 2 E with E the classification entropy
+ * -Σ_i w_i Σ_k r_ik log r_ik of the responsibilities r (0 log 0 = 0). It
+ * penalises components that overlap, so it prefers well separated
+ * clusters where BIC prefers the best density. Computed in one pass
+ * without storing the n x K responsibilities. n must be >= 1. */
+GMIX_API gmix_status gmix_icl(const gmix_model *m, const double *x, size_t n,
+                              size_t d, const double *w, size_t threads,
+                              double *out, gmix_error *err);
+
+/* The criteria, for gmix_select. Lower is better for each. */
+typedef enum gmix_criterion {
+  GMIX_CRITERION_BIC = 0, /* gmix_bic */
+  GMIX_CRITERION_AIC = 1, /* gmix_aic */
+  GMIX_CRITERION_ICL = 2  /* gmix_icl */
+} gmix_criterion;
+
+/* "bic", "aic", "icl"; NULL for an invalid value. */
+GMIX_API const char *gmix_criterion_name(gmix_criterion criterion);
+/* Parse a criterion name (exact, lower case). GMIX_EINVAL if unknown (the
+ * message lists the known names). */
+GMIX_API gmix_status gmix_criterion_parse(const char *name,
+                                          gmix_criterion *out,
+                                          gmix_error *err);
+
+/* ------------------------------------------------------------------------
+ * Model selection: a sweep over the number of components and the
+ * covariance types
+ *
+ * Every candidate (a "cell": one covariance type and one K) is fitted from
+ * each of a list of starts, each with restarts; the cell keeps the fit of
+ * highest log-likelihood (ranked as gmix_fit ranks its restarts: by the
+ * lower bound of the last iteration, ties to the first), and the sweep
+ * reports, for every cell, its log-likelihood, parameter count and
+ * criteria, or why it could not be fitted, and chooses the cell with the
+ * lowest criterion.
+ *
+ * Conventions. Every criterion is lower-is-better (scikit-learn's sign);
+ * each cell also carries bic_mclust = 2 Σ w log p - p log(Σ w), the
+ * higher-is-better BIC that R's mclust prints, so that its tables compare
+ * directly (gmix's full, tied, diag and spherical are mclust's VVV, EEE,
+ * VVI and VII).
+ *
+ * A candidate that cannot be fitted is a failed cell, never a failed
+ * sweep: its status says why and its message says what and where.
+ *  - GMIX_ETOOFEW: the data have no more rows of positive weight than the
+ *    candidate has free parameters (gmix_model_n_parameters): such a fit
+ *    interpolates the data and its criterion means nothing, so it is not
+ *    attempted. This includes every K above the number of rows.
+ *  - GMIX_ENOTPD, GMIX_ECOLLAPSE: every one of its fits failed as gmix_fit
+ *    does (a covariance not positive definite after reg_covar, a component
+ *    that collapsed and could not be re-seeded); the message is that of
+ *    the first to fail.
+ *  - GMIX_EOVERFLOW: the candidate is too large for this machine.
+ * A fit that fails while another of the same cell succeeds is counted in
+ * the cell's n_failed and otherwise ignored.
+ *
+ * Parallelism. With threads > 1 the sweep either runs the cells in
+ * parallel, one thread each (the heaviest cells first), or runs them one
+ * after another, each fit using every thread. It runs them in parallel
+ * unless a single cell would keep one thread busy for longer than the
+ * whole sweep takes on all threads (its rows x the per-row cost of its
+ * E-step exceeds the sum over all cells divided by the thread count) and
+ * that cell's data split into at least as many chunks as there are
+ * threads, so that its fit can use them all. Either way every fit is
+ * bit-identical for any thread count (gmix_options.threads), and random
+ * choices depend on the seed, K and the restart, never on the thread: the
+ * whole table is bit-identical for any thread count.
+ * ---------------------------------------------------------------------- */
+
+/* Called after each cell, fitted or failed: `cell` (valid during the
+ * call), `done` cells finished out of `total`. Return non-zero to cancel
+ * the sweep (gmix_select then returns GMIX_ECANCELLED; fits under way
+ * stop at their next iteration). Calls never overlap, but when cells run
+ * in parallel they come from the sweep's worker threads, and cells finish
+ * in any order. */
+typedef struct gmix_select_cell gmix_select_cell;
+typedef int (*gmix_select_callback)(const gmix_select_cell *cell, size_t done,
+                                    size_t total, void *user);
+
+/*
+ * Sweep options. Fill with gmix_select_options_init() first, then
+ * overwrite fields. Pointers are read during the call only.
+ *
+ * The settings of each fit are those of `fit` (gmix_options_init'ed by
+ * gmix_select_options_init): tol, reg_covar, max_iter, the collapse
+ * policy, k-means settings, chunk and block sizes, and
+ *  - fit.n_init: restarts from each start (default 1),
+ *  - fit.seed: the seed of every random choice (default 0),
+ *  - fit.threads: the threads of the whole sweep (0 = all available).
+ * For each fit the sweep sets fit.n_components, fit.covariance_type and
+ * fit.init itself and installs its own callback, so those fields and
+ * fit.callback are ignored; fit.warm_start and the *_init parameters must
+ * be NULL (GMIX_EINVAL), since no one start suits every K.
+ *
+ * Restart r of start s of cell (type, K) is restart r of gmix_fit with
+ * init = starts[s], n_components = K, covariance_type = type and the
+ * sweep's seed and settings, and the cell keeps the one gmix_fit would:
+ * gmix_fit with init = the cell's best_start reproduces its model (unless
+ * another restart of that start failed, which gmix_fit reports as an
+ * error). Every type at a given K therefore starts from the same k-means
+ * partition, and from the same hierarchical one.
+ *
+ * Growth: `fit` is itself a growable struct. Fields added to this struct
+ * go after `fit` and are found at offsetof(fit) + fit.struct_size, so the
+ * two structs grow independently (see "A stable interface" above).
+ */
+typedef struct gmix_select_options {
+  size_t struct_size; /* set by gmix_select_options_init              */
+  size_t k_min;       /* smallest K tried, >= 1. Default 1.            */
+  size_t k_max;       /* largest K tried, >= k_min. Default 9.         */
+  /* The covariance types tried, in this order (the table's columns), each
+   * at most once. NULL = the four of scikit-learn: full, tied, diag,
+   * spherical. gmix_covariance_types() lists every registered one.
+   * Default NULL, 0. */
+  const gmix_covariance_type *covariance_types;
+  size_t n_covariance_types;
+  gmix_criterion criterion; /* chooses the best cell. Default BIC.     */
+  /* How each cell's fits start: every start runs fit.n_init restarts.
+   * NULL = the default starts: mclust's hierarchical agglomeration
+   * (GMIX_INIT_HC), then k-means (GMIX_INIT_KMEANS). Default NULL, 0. */
+  const gmix_init_method *starts;
+  size_t n_starts;
+  gmix_select_callback callback; /* after each cell, or NULL. Default NULL */
+  void *callback_data;           /* passed to callback. Default NULL.     */
+  gmix_options fit;              /* settings of every fit (see above)     */
+} gmix_select_options;
+
+/* Fill `opt` with the documented defaults (fit with gmix_options_init's).
+ * Thread-safe. A macro over gmix_select_options_init_size, which takes the
+ * sizes of gmix_select_options and gmix_options as the caller's header
+ * declares them (see gmix_options_init). */
+GMIX_API void gmix_select_options_init_size(gmix_select_options *opt,
+                                            size_t size, size_t fit_size);
+#define gmix_select_options_init(opt)                                          \
+  gmix_select_options_init_size((opt), sizeof(gmix_select_options),            \
+                                sizeof(gmix_options))
+
+/* Check sweep options alone (without data): GMIX_OK or GMIX_EINVAL with a
+ * message naming the field. */
+GMIX_API gmix_status gmix_select_options_validate(const gmix_select_options *opt,
+                                                  gmix_error *err);
+
+/* One cell of the table, filled by the library (never copy it into your
+ * own struct: read it through the pointer; fields are only appended). */
+struct gmix_select_cell {
+  gmix_covariance_type covariance_type;
+  size_t n_components;     /* K                                           */
+  gmix_status status;      /* GMIX_OK, or why it could not be fitted     */
+  size_t n_parameters;     /* free parameters (gmix_model_n_parameters)  */
+  /* Of the cell's best fit; NaN when status is not GMIX_OK: */
+  double log_likelihood;   /* Σ w log p(x), the total (not the mean)     */
+  double bic, aic, icl;    /* as gmix_bic, gmix_aic, gmix_icl: lower is
+                              better                                     */
+  double bic_mclust;       /* 2 log_likelihood - p log(Σ w) = -bic:
+                              mclust's sign, higher is better            */
+  int converged;           /* the best fit converged before max_iter     */
+  size_t n_iter;           /* EM iterations of the best fit              */
+  gmix_init_method best_start; /* the start of the best fit              */
+  size_t best_init;        /* its restart, 0 .. fit.n_init-1            */
+  size_t n_failed;         /* fits of this cell that failed              */
+  char message[GMIX_ERROR_MESSAGE_SIZE]; /* why it failed; "" when OK    */
+};
+
+/* The outcome of a sweep (opaque). */
+typedef struct gmix_select_result gmix_select_result;
+
+/* "No cell": gmix_select_result_best when every cell failed. */
+#define GMIX_SELECT_NONE ((size_t)-1)
+
+/*
+ * Fit every cell of opt's sweep to x[n][d] (weights w[n], NULL = ones) and
+ * choose the best by opt->criterion (ties: the lower cell index, so the
+ * smaller K). On success *out receives the result, also when every cell
+ * failed (then gmix_select_result_best gives GMIX_SELECT_NONE). Only what
+ * concerns the whole sweep fails the call: GMIX_EINVAL (NULL argument,
+ * n = 0, d = 0, bad option: the message names it), GMIX_ENONFINITE,
+ * GMIX_EWEIGHTS, GMIX_EOVERFLOW (a table too large), GMIX_ENOMEM,
+ * GMIX_ECANCELLED. On failure *out is untouched.
+ */
+GMIX_API gmix_status gmix_select(const double *x, size_t n, size_t d,
+                                 const double *w,
+                                 const gmix_select_options *opt,
+                                 gmix_select_result **out, gmix_error *err);
+
+/* Number of cells: n_covariance_types x (k_max - k_min + 1). 0 for NULL. */
+GMIX_API size_t gmix_select_result_n_cells(const gmix_select_result *r);
+/* Cell i, owned by the result and valid until it is freed; NULL when i is
+ * out of range or r is NULL. Cells are ordered by K, then by covariance
+ * type in the order of the options: cell (K, t) is number
+ * (K - k_min) x n_covariance_types + t. */
+GMIX_API const gmix_select_cell *
+gmix_select_result_cell(const gmix_select_result *r, size_t i);
+/* The cell of this type and K, or NULL when the sweep had none. */
+GMIX_API const gmix_select_cell *
+gmix_select_result_find(const gmix_select_result *r, gmix_covariance_type type,
+                        size_t k);
+/* The criterion the sweep chose by (BIC for NULL). */
+GMIX_API gmix_criterion
+gmix_select_result_criterion(const gmix_select_result *r);
+/* Index of the best cell, or GMIX_SELECT_NONE when every cell failed (or
+ * r is NULL). */
+GMIX_API size_t gmix_select_result_best(const gmix_select_result *r);
+/* The best cell's model, with its fit report; owned by the result and
+ * valid until it is freed (gmix_model_copy keeps it longer). NULL when
+ * every cell failed or r is NULL. */
+GMIX_API const gmix_model *
+gmix_select_result_best_model(const gmix_select_result *r);
+
+GMIX_API void gmix_select_result_free(gmix_select_result *r);
 
 /* ------------------------------------------------------------------------
  * Model files (JSON, the format of DESIGN.md)
@@ -683,7 +943,12 @@ typedef struct gmix_read_options {
                         files be memory-mapped instead of copied. Default 1. */
 } gmix_read_options;
 
-GMIX_API void gmix_read_options_init(gmix_read_options *opt);
+/* Fill `opt` with the defaults. A macro over gmix_read_options_init_size,
+ * which takes the size of the caller's struct (see gmix_options_init). */
+GMIX_API void gmix_read_options_init_size(gmix_read_options *opt,
+                                          size_t size);
+#define gmix_read_options_init(opt)                                            \
+  gmix_read_options_init_size((opt), sizeof(gmix_read_options))
 
 /* A data matrix read from a file: n rows x d columns of doubles. */
 typedef struct gmix_table gmix_table;

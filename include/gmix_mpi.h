@@ -118,6 +118,9 @@ GMIX_API gmix_status gmix_mpi_sum(MPI_Comm comm, double *buf, size_t len,
  * (kmeans_max_iter, kmeans_tol, kmeans_max_rows) but their own random
  * stream, so their starts differ from gmix_fit's; from a warm start or
  * from *_init parameters the fit is gmix_fit's up to rounding.
+ * The hierarchical start (GMIX_INIT_HC) and opt->standardize are not
+ * available: without a warm start or all three *_init parameters they
+ * are refused with GMIX_EINVAL before any rank reads a row.
  *
  * Data errors name the row in the whole data (rank 0's rows first) and
  * the rank that holds it. Returns, on every rank, GMIX_OK or a status of

@@ -31,6 +31,18 @@ static gmix_status read_options(const gmix_options *given, gmix_options *o,
   size_t n = given->struct_size < sizeof *o ? given->struct_size : sizeof *o;
   memcpy(o, given, n);
   o->struct_size = sizeof *o;
+  int own_start =
+      o->warm_start || (o->weights_init && o->means_init && o->precisions_init);
+  if (!own_start && o->init == GMIX_INIT_HC)
+    return gmix__mpi_error(err, GMIX_EINVAL,
+                           "init hc (the hierarchical start) is not available "
+                           "in a distributed fit; use another init or a warm "
+                           "start");
+  if (!own_start && o->standardize)
+    return gmix__mpi_error(err, GMIX_EINVAL,
+                           "standardize is not available in a distributed "
+                           "fit: its initialisations run on the data as "
+                           "given");
   return GMIX_OK;
 }
 

@@ -654,6 +654,8 @@ gmix_status gmix__mpi_init_stats(const gmix__mpi_data *dd,
     return random_start(dd, o, &r, out, err);
   case GMIX_INIT_RANDOM_FROM_DATA:
     return rows_start(dd, o, &r, out, err);
+  case GMIX_INIT_HC:
+    break; /* refused by gmix_mpi_fit before any start */
   }
   return gmix__mpi_error(err, GMIX_EINVAL, "init %d is not valid",
                          (int)o->init);

@@ -134,6 +134,11 @@ void gmix__gram(const double *u, size_t d, double *p);
  * gmix__eigen_work(d) (0 on overflow). 0 or nonzero. None of these
  * linear-algebra calls allocates: a nonzero result is numerical. */
 size_t gmix__eigen_work(size_t d);
+/* Every eigenpair of a symmetric d x d matrix (lower triangle read), in
+ * `work` (work_size >= gmix__eigen_work(d) doubles): eigenvalue j,
+ * ascending, at work[d*d + j]; its unit eigenvector in row j of the d x d
+ * block at work[0]. 0 or nonzero. */
+int gmix__sym_eigen(const double *a, size_t d, double *work, size_t work_size);
 int gmix__top_eigen(const double *a, size_t d, double *vec, double *val,
                     double *work, size_t work_size);
 

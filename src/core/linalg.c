@@ -95,10 +95,11 @@ size_t gmix__eigen_work(size_t d) {
   return n;
 }
 
-/* The principal axis of a covariance: all eigenpairs through dsyev (d is
- * small and this runs only when a component is re-seeded), keep the top. */
-int gmix__top_eigen(const double *a, size_t d, double *vec, double *val,
-                    double *work, size_t work_size) {
+/* All eigenpairs through dsyev: d is small (a covariance or a scatter
+ * matrix of d features). The eigenvalues land at work + d*d, ascending,
+ * and eigenvector j (unit length) in row j of the d x d block at work:
+ * column j of the column-major result is row j here. */
+int gmix__sym_eigen(const double *a, size_t d, double *work, size_t work_size) {
   double *m = work;      /* d*d copy, overwritten by the eigenvectors */
   double *w = m + d * d; /* d eigenvalues, ascending                  */
   double *lw = w + d;    /* the rest: dsyev's work space              */
@@ -108,12 +109,17 @@ int gmix__top_eigen(const double *a, size_t d, double *vec, double *val,
       LAPACKE_dsyev_work(LAPACK_COL_MAJOR, 'V', 'L', (lapack_int)d, m,
                          (lapack_int)d, w, lw,
                          (lapack_int)(work_size - d * d - d));
-  if (info != 0)
+  return info != 0;
+}
+
+/* The principal axis of a covariance, for the re-seeding policy: the top
+ * eigenpair (this runs only when a component is re-seeded). */
+int gmix__top_eigen(const double *a, size_t d, double *vec, double *val,
+                    double *work, size_t work_size) {
+  if (gmix__sym_eigen(a, d, work, work_size))
     return 1;
-  /* Column j of the column-major result (eigenvector j) is row j here. */
-  for (size_t i = 0; i < d; i++)
-    vec[i] = m[(d - 1) * d + i];
-  *val = w[d - 1];
+  memcpy(vec, work + (d - 1) * d, d * sizeof *vec);
+  *val = work[d * d + d - 1];
   return 0;
 }
 

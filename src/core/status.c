@@ -43,15 +43,17 @@ const char *gmix_init_method_name(gmix_init_method method) {
     return "random";
   case GMIX_INIT_RANDOM_FROM_DATA:
     return "random_from_data";
+  case GMIX_INIT_HC:
+    return "hc";
   }
   return NULL;
 }
 
 gmix_status gmix_init_method_parse(const char *name, gmix_init_method *out,
                                    gmix_error *err) {
-  static const gmix_init_method all[] = {GMIX_INIT_KMEANS, GMIX_INIT_KMEANSPP,
-                                         GMIX_INIT_RANDOM,
-                                         GMIX_INIT_RANDOM_FROM_DATA};
+  static const gmix_init_method all[] = {
+      GMIX_INIT_KMEANS, GMIX_INIT_KMEANSPP, GMIX_INIT_RANDOM,
+      GMIX_INIT_RANDOM_FROM_DATA, GMIX_INIT_HC};
   if (!name)
     return gmix__null_argument(err, "name");
   if (!out)
@@ -68,7 +70,7 @@ gmix_status gmix_init_method_parse(const char *name, gmix_init_method *out,
   }
   return gmix__error(err, GMIX_EINVAL,
                      "unknown init method '%s' (kmeans, k-means++, random, "
-                     "random_from_data)",
+                     "random_from_data, hc)",
                      name);
 }
 

@@ -122,6 +122,10 @@ typedef struct gmix__cov_model {
 /* The table entry of a type, or NULL for an invalid value. */
 const gmix__cov_model *gmix__cov_model_get(gmix_covariance_type type);
 
+/* Free parameters of a K-component model in d dimensions: K-1 weights,
+ * K*d means and the model's n_free covariance parameters (BIC, AIC). */
+size_t gmix__cov_n_parameters(const gmix__cov_model *ops, size_t k, size_t d);
+
 /* Every registered model, in registration order; *count receives their
  * number. */
 const gmix__cov_model *const *gmix__cov_models(size_t *count);

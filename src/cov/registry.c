@@ -28,6 +28,16 @@ const gmix__cov_model *gmix__cov_model_get(gmix_covariance_type type) {
   return NULL;
 }
 
+size_t gmix__cov_n_parameters(const gmix__cov_model *ops, size_t k, size_t d) {
+  return (k - 1) + k * d + ops->n_free(k, d);
+}
+
+size_t gmix_covariance_types(gmix_covariance_type *out, size_t cap) {
+  for (size_t i = 0; i < N_MODELS && i < cap && out; i++)
+    out[i] = models[i]->type;
+  return N_MODELS;
+}
+
 const char *gmix_covariance_type_name(gmix_covariance_type type) {
   const gmix__cov_model *ops = gmix__cov_model_get(type);
   return ops ? ops->name : NULL;

@@ -22,8 +22,19 @@ typedef enum gmix__pass_mode {
   GMIX__PASS_LOGP,   /* write log p(x_i) per row                        */
   GMIX__PASS_PROBA,  /* write responsibilities per row                  */
   GMIX__PASS_LABELS, /* write the argmax component per row              */
-  GMIX__PASS_RESP    /* accumulate statistics of given responsibilities */
+  GMIX__PASS_RESP,   /* accumulate statistics of given responsibilities */
+  GMIX__PASS_ENTROPY /* accumulate sum w * log p and the classification
+                        entropy -sum w r log r (ICL), no n x K matrix    */
 } gmix__pass_mode;
+
+/* Where a SCORE or ENTROPY pass leaves its sums in e->total. */
+enum {
+  GMIX__TOTAL_WEIGHT = 0,   /* sum of w                                 */
+  GMIX__TOTAL_LOGLIK = 1,   /* sum of w log p(x)                        */
+  GMIX__TOTAL_ENTROPY = 2,  /* ENTROPY only: -sum_i w_i sum_k r log r   */
+  GMIX__TOTAL_SCORE_SIZE = 2,
+  GMIX__TOTAL_ENTROPY_SIZE = 3
+};
 
 /* Responsibilities supplied by an initialiser instead of the E-step:
  * fill r[rows x K] for rows [row0, row0 + rows) of x (unweighted; the pass
@@ -72,6 +83,14 @@ typedef struct gmix__engine {
  * gmix_options). */
 void gmix__default_sizes(const gmix__cov_model *ops, size_t k, size_t d,
                          size_t n, size_t *block, size_t *chunk);
+/* The block and chunk sizes an engine uses: *block and *chunk hold the
+ * options' values (0 = default) and receive the sizes chosen. */
+void gmix__engine_sizes(const gmix__cov_model *ops, size_t k, size_t d,
+                        size_t n, size_t *block, size_t *chunk);
+/* Multiply-adds of the E-step kernel per row (the cost model behind the
+ * chunk size). The caller ensures k * d * d does not overflow (the
+ * model's covariance size did not). */
+size_t gmix__engine_row_cost(const gmix__cov_model *ops, size_t k, size_t d);
 
 /* Create an engine for passes over n rows; block/chunk 0 choose defaults,
  * threads 0 = all. */
@@ -87,9 +106,10 @@ void gmix__engine_prepare(gmix__engine *e, const gmix_model *m);
 
 /*
  * One pass over rows x[n][d] with weights w (NULL = ones).
- * STATS/SCORE/RESP leave the merged statistics in e->total (SCORE fills only
- * the first two entries). LOGP/PROBA/LABELS write `out` (double n, double
- * n*K, size_t n). RESP takes responsibilities from resp_fn(resp_ctx, ...).
+ * STATS/SCORE/RESP/ENTROPY leave the merged statistics in e->total (SCORE
+ * and ENTROPY fill only the GMIX__TOTAL_* entries). LOGP/PROBA/LABELS
+ * write `out` (double n, double n*K, size_t n). RESP takes
+ * responsibilities from resp_fn(resp_ctx, ...).
  */
 void gmix__engine_pass(gmix__engine *e, const double *x, size_t n,
                        const double *w, gmix__pass_mode mode, void *out,
@@ -114,6 +134,15 @@ int gmix__stats_layout_init(gmix__stats_layout *l, const gmix__cov_model *ops,
  * work buffer of rows*d doubles. */
 void gmix__stats_accumulate(const gmix__engine *e, const double *x, size_t rows,
                             const double *r, double *s, double *z);
+
+/* Take statistics accumulated on standardised rows (x - mean) / scale,
+ * e->total with their shift e->shift, to the original units, in place:
+ * afterwards they are the statistics of the same responsibilities on the
+ * original rows, around the shift mean + scale * shift. N_k, the moments
+ * and the scatter are exact; entry [1] (sum of w log p) is left as it
+ * was. */
+void gmix__stats_unscale(gmix__engine *e, const double *mean,
+                         const double *scale);
 
 /* ---- ordered reduction (reduce.c), shared by the engine's pass and the
  * k-means passes of initialisation */

@@ -10,19 +10,25 @@
 
 #include "engine.h"
 
+size_t gmix__engine_row_cost(const gmix__cov_model *ops, size_t k, size_t d) {
+  size_t row_cost = k * d;
+  if (ops->kernel == GMIX__KERNEL_FULL)
+    row_cost += k * d * d;
+  else if (ops->kernel == GMIX__KERNEL_SHARED)
+    row_cost += d * d;
+  return row_cost;
+}
+
 void gmix__default_sizes(const gmix__cov_model *ops, size_t k, size_t d,
                          size_t n, size_t *block, size_t *chunk) {
   /* A block: the widest per-block buffer near 32768 doubles (256 KiB), so a
    * block and its products stay in L2, and at least 64 rows so each BLAS
    * call has work enough to amortise its overhead. */
-  size_t width = k + d, row_cost = k * d;
-  if (ops->kernel == GMIX__KERNEL_FULL) {
+  size_t width = k + d, row_cost = gmix__engine_row_cost(ops, k, d);
+  if (ops->kernel == GMIX__KERNEL_FULL)
     width += k * d;
-    row_cost += k * d * d;
-  } else if (ops->kernel == GMIX__KERNEL_SHARED) {
+  else if (ops->kernel == GMIX__KERNEL_SHARED)
     width += d;
-    row_cost += d * d;
-  }
   size_t b = 32768 / width;
   b = b < 64 ? 64 : b > 1024 ? 1024 : b;
   b = (b + 7) / 8 * 8;
@@ -46,17 +52,22 @@ void gmix__engine_free(gmix__engine *e) {
   gmix__free(e);
 }
 
+void gmix__engine_sizes(const gmix__cov_model *ops, size_t k, size_t d,
+                        size_t n, size_t *block, size_t *chunk) {
+  size_t def_block, def_chunk;
+  gmix__default_sizes(ops, k, d, n, &def_block, &def_chunk);
+  if (*block == 0)
+    *block = def_block;
+  if (*chunk == 0)
+    *chunk = *block > def_chunk ? *block : def_chunk;
+  if (*block > *chunk)
+    *block = *chunk;
+}
+
 gmix_status gmix__engine_create(const gmix__cov_model *ops, size_t k, size_t d,
                                 size_t n, size_t block, size_t chunk,
                                 size_t threads, gmix__engine **out) {
-  size_t def_block, def_chunk;
-  gmix__default_sizes(ops, k, d, n, &def_block, &def_chunk);
-  if (block == 0)
-    block = def_block;
-  if (chunk == 0)
-    chunk = block > def_chunk ? block : def_chunk;
-  if (block > chunk)
-    block = chunk;
+  gmix__engine_sizes(ops, k, d, n, &block, &chunk);
   if (threads == 0)
     threads = (size_t)omp_get_max_threads();
   if (threads == 0)
@@ -196,6 +207,18 @@ typedef struct pass_ctx {
   const void *resp_ctx;
 } pass_ctx;
 
+/* -sum_k r_k log r_k of one row of responsibilities, with 0 log 0 = 0:
+ * a component whose responsibility underflowed to zero adds nothing, as
+ * its limit says. The ICL's classification entropy is the weighted sum of
+ * this over rows, accumulated here so no n x K matrix is ever stored. */
+static double row_entropy(const double *r, size_t k) {
+  double h = 0.0;
+  for (size_t c = 0; c < k; c++)
+    if (r[c] > 0.0)
+      h -= r[c] * log(r[c]);
+  return h;
+}
+
 /* Process one chunk [r0, r1) with the work buffer ws; accumulate into
  * `local` (statistics modes) or write per-row outputs. */
 static void pass_chunk(const void *vctx, size_t r0, size_t r1, double *local,
@@ -222,22 +245,27 @@ static void pass_chunk(const void *vctx, size_t r0, size_t r1, double *local,
       if (mode != GMIX__PASS_LABELS)
         gmix__logsumexp_rows(L, rows, k, lp,
                              mode == GMIX__PASS_STATS ||
-                                 mode == GMIX__PASS_PROBA);
+                                 mode == GMIX__PASS_PROBA ||
+                                 mode == GMIX__PASS_ENTROPY);
     }
+    int stats = mode == GMIX__PASS_STATS || mode == GMIX__PASS_RESP;
     switch (mode) {
     case GMIX__PASS_STATS:
     case GMIX__PASS_RESP:
     case GMIX__PASS_SCORE:
+    case GMIX__PASS_ENTROPY:
       for (size_t b = 0; b < rows; b++) {
         double wi = wb ? wb[b] : 1.0;
-        local[0] += wi;
+        local[GMIX__TOTAL_WEIGHT] += wi;
         if (mode != GMIX__PASS_RESP)
-          local[1] += wi * lp[b];
-        if (wb && mode != GMIX__PASS_SCORE)
+          local[GMIX__TOTAL_LOGLIK] += wi * lp[b];
+        if (mode == GMIX__PASS_ENTROPY)
+          local[GMIX__TOTAL_ENTROPY] += wi * row_entropy(L + b * k, k);
+        if (wb && stats)
           for (size_t c = 0; c < k; c++)
             L[b * k + c] *= wi;
       }
-      if (mode != GMIX__PASS_SCORE)
+      if (stats)
         gmix__stats_accumulate(e, xb, rows, L, local, z);
       break;
     case GMIX__PASS_LOGP:
@@ -263,10 +291,13 @@ static void pass_chunk(const void *vctx, size_t r0, size_t r1, double *local,
 void gmix__engine_pass(gmix__engine *e, const double *x, size_t n,
                        const double *w, gmix__pass_mode mode, void *out,
                        gmix__resp_fn resp_fn, const void *resp_ctx) {
-  int accumulate = mode == GMIX__PASS_STATS || mode == GMIX__PASS_RESP ||
-                   mode == GMIX__PASS_SCORE;
-  size_t acc_size =
-      !accumulate ? 0 : mode == GMIX__PASS_SCORE ? 2 : e->layout.size;
+  size_t acc_size = 0; /* per-row outputs accumulate nothing */
+  if (mode == GMIX__PASS_STATS || mode == GMIX__PASS_RESP)
+    acc_size = e->layout.size;
+  else if (mode == GMIX__PASS_SCORE)
+    acc_size = GMIX__TOTAL_SCORE_SIZE;
+  else if (mode == GMIX__PASS_ENTROPY)
+    acc_size = GMIX__TOTAL_ENTROPY_SIZE;
   pass_ctx ctx = {e, x, w, mode, out, resp_fn, resp_ctx};
   gmix__reduce_chunks(n, e->chunk, e->threads, e->work[0], e->work_size,
                       e->work_size - e->layout.size, acc_size, e->total,

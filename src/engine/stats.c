@@ -160,3 +160,26 @@ void gmix__stats_accumulate(const gmix__engine *e, const double *x, size_t rows,
   }
 }
 
+void gmix__stats_unscale(gmix__engine *e, const double *mean,
+                         const double *scale) {
+  size_t k = e->k, d = e->d;
+  double *s1 = e->total + e->layout.s1, *s2 = e->total + e->layout.s2;
+  /* Deviations from the shift scale with their feature, products of two
+   * deviations with both; N_k and the sums of weights do not change. */
+  for (size_t c = 0; c < k; c++)
+    for (size_t j = 0; j < d; j++) {
+      s1[c * d + j] *= scale[j];
+      e->shift[c * d + j] = mean[j] + scale[j] * e->shift[c * d + j];
+    }
+  size_t mats = e->ops->scatter == GMIX__SCATTER_FULL     ? k
+                : e->ops->scatter == GMIX__SCATTER_POOLED ? 1
+                                                          : 0;
+  for (size_t c = 0; c < mats; c++)
+    for (size_t i = 0; i < d; i++)
+      for (size_t j = 0; j < d; j++)
+        s2[(c * d + i) * d + j] *= scale[i] * scale[j];
+  if (e->ops->scatter == GMIX__SCATTER_DIAG)
+    for (size_t c = 0; c < k; c++)
+      for (size_t j = 0; j < d; j++)
+        s2[c * d + j] *= scale[j] * scale[j];
+}

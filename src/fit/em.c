@@ -17,6 +17,7 @@
 #include "collapse.h"
 #include "engine.h"
 #include "init.h"
+#include "standardize.h"
 #include "stats.h"
 
 struct gmix_em {
@@ -144,6 +145,53 @@ static gmix_status check_shape(const char *what, const gmix_model *m, size_t k,
                      gmix_covariance_type_name(type));
 }
 
+/* The first parameters from the initialisation method: initial
+ * statistics, then an M-step. With opt->standardize the method runs on a
+ * standardised copy of the data and its statistics are taken back to the
+ * original units before the M-step, so reg_covar, the covariance model
+ * and the collapse policy all act in those units. */
+static gmix_status initialise(gmix_em *em, const double *x, const double *w,
+                              const gmix_options *opt, gmix_error *err) {
+  size_t n = em->n, d = em->d, k = em->k;
+  gmix__init_data in = {.x = x,
+                        .w = w,
+                        .n = n,
+                        .d = d,
+                        .k = k,
+                        .sum_w = em->sum_w,
+                        .method = opt->init,
+                        .seed = opt->seed,
+                        .init_index = em->init_index,
+                        .kmeans_max_iter = opt->kmeans_max_iter,
+                        .kmeans_max_rows = opt->kmeans_max_rows,
+                        .kmeans_tol = opt->kmeans_tol,
+                        .hc_max_rows = opt->hc_max_rows,
+                        .opt = opt,
+                        .chunk = em->eng->chunk,
+                        .threads = em->eng->threads};
+  double *xz = NULL, *centre = NULL;
+  gmix_status st = GMIX_OK;
+  if (opt->standardize) {
+    int overflow = 0;
+    centre = gmix__malloc_array(d, 2 * sizeof *centre, &overflow);
+    if (!centre)
+      return gmix__error(err, overflow ? GMIX_EOVERFLOW : GMIX_ENOMEM,
+                         "out of memory in initialisation");
+    st = gmix__standardize(x, n, d, w, em->sum_w, &xz, centre, centre + d, err);
+    in.x = xz;
+  }
+  if (st == GMIX_OK)
+    st = gmix__init_stats(em->eng, &in, err);
+  if (st == GMIX_OK && opt->standardize)
+    gmix__stats_unscale(em->eng, centre, centre + d);
+  gmix__free(xz);
+  gmix__free(centre);
+  if (st != GMIX_OK)
+    return st;
+  return initial_mstep(em, em->eng->total, &em->eng->layout, em->eng->shift,
+                       err);
+}
+
 /* A restart's object and work space, before its parameters are chosen. */
 static gmix_status em_alloc(const gmix_options *opt, size_t n, size_t d,
                             double sum_w, size_t init_index, gmix_em **out,
@@ -224,24 +272,7 @@ gmix_status gmix_em_start(const double *x, size_t n, size_t d, const double *w,
   } else if (opt->weights_init && opt->means_init && opt->precisions_init) {
     st = apply_user_init(em, err);
   } else {
-    gmix__init_data in = {.x = x,
-                          .w = w,
-                          .n = n,
-                          .d = d,
-                          .k = k,
-                          .sum_w = sum_w,
-                          .method = opt->init,
-                          .seed = opt->seed,
-                          .init_index = init_index,
-                          .kmeans_max_iter = opt->kmeans_max_iter,
-                          .kmeans_max_rows = opt->kmeans_max_rows,
-                          .kmeans_tol = opt->kmeans_tol,
-                          .chunk = em->eng->chunk,
-                          .threads = em->eng->threads};
-    st = gmix__init_stats(em->eng, &in, err);
-    if (st == GMIX_OK)
-      st = initial_mstep(em, em->eng->total, &em->eng->layout, em->eng->shift,
-                         err);
+    st = initialise(em, x, w, opt, err);
     if (st == GMIX_OK)
       st = apply_user_init(em, err);
   }
@@ -479,27 +510,56 @@ static gmix_status run_restart(gmix_em *em, const double *x, const double *w,
   return GMIX_OK;
 }
 
+/* Start restart i and run it to convergence or max_iter. */
+static gmix_status run_one(const double *x, size_t n, size_t d,
+                           const double *w, const gmix_options *opt, size_t i,
+                           gmix_em **out, gmix_error *err) {
+  gmix_em *em = NULL;
+  gmix_status st = gmix_em_start(x, n, d, w, opt, i, &em, err);
+  if (st == GMIX_OK)
+    st = run_restart(em, x, w, err);
+  if (st != GMIX_OK) {
+    gmix_em_free(em);
+    return st;
+  }
+  *out = em;
+  return GMIX_OK;
+}
+
+/* The model of the restart kept, as gmix_fit returns it. t0 is when the
+ * fit began. */
+static gmix_status finish(gmix_em *best, const double *x, const double *w,
+                          const gmix_options *opt, double t0,
+                          gmix_model **out, gmix_error *err) {
+  /* A final E-step on the returned parameters, so the report's
+   * log-likelihood (and BIC from it) describes the model as returned.
+   * With max_iter 0 the restart's evaluation already was that E-step. */
+  double ll = opt->max_iter == 0 ? best->lower_bound : evaluate(best, x, w);
+  return gmix_em_finish(best, ll, omp_get_wtime() - t0, out, err);
+}
+
+/* Read and check the caller's options into `local`. */
+static gmix_status read_options(const gmix_options *given,
+                                gmix_options *local, gmix_error *err) {
+  gmix_status st = gmix__options_read(given, local, err);
+  return st == GMIX_OK ? gmix__options_check(local, err) : st;
+}
+
 gmix_status gmix_fit(const double *x, size_t n, size_t d, const double *w,
                      const gmix_options *given, gmix_model **out,
                      gmix_error *err) {
   if (!out)
     return gmix__null_argument(err, "out");
   double t0 = omp_get_wtime();
-  gmix_options local;
-  const gmix_options *opt = &local;
-  gmix_status st = gmix__options_read(given, &local, err);
-  if (st == GMIX_OK)
-    st = gmix__options_check(opt, err);
+  gmix_options opt;
+  gmix_status st = read_options(given, &opt, err);
   if (st != GMIX_OK)
     return st;
   gmix_em *best = NULL;
-  for (size_t i = 0; i < opt->n_init; i++) {
+  for (size_t i = 0; i < opt.n_init; i++) {
     gmix_em *em = NULL;
-    st = gmix_em_start(x, n, d, w, opt, i, &em, err);
-    if (st == GMIX_OK)
-      st = run_restart(em, x, w, err);
+    st = run_one(x, n, d, w, &opt, i, &em, err);
     if (st != GMIX_OK) {
-      gmix_em_free(em);
       gmix_em_free(best);
       return st;
     }
@@ -511,11 +571,23 @@ gmix_status gmix_fit(const double *x, size_t n, size_t d, const double *w,
       gmix_em_free(em);
     }
   }
-  /* A final E-step on the returned parameters, so the report's
-   * log-likelihood (and BIC from it) describes the model as returned.
-   * With max_iter 0 the restart's evaluation already was that E-step. */
-  double ll = opt->max_iter == 0 ? best->lower_bound : evaluate(best, x, w);
-  st = gmix_em_finish(best, ll, omp_get_wtime() - t0, out, err);
+  st = finish(best, x, w, &opt, t0, out, err);
   gmix_em_free(best);
+  return st;
+}
+
+gmix_status gmix__fit_restart(const double *x, size_t n, size_t d,
+                              const double *w, const gmix_options *given,
+                              size_t init_index, gmix_model **out,
+                              gmix_error *err) {
+  double t0 = omp_get_wtime();
+  gmix_options opt;
+  gmix_status st = read_options(given, &opt, err);
+  gmix_em *em = NULL;
+  if (st == GMIX_OK)
+    st = run_one(x, n, d, w, &opt, init_index, &em, err);
+  if (st == GMIX_OK)
+    st = finish(em, x, w, &opt, t0, out, err);
+  gmix_em_free(em);
   return st;
 }

@@ -15,6 +15,11 @@
 #define GMIX__OPTIONS_MIN_SIZE                                                 \
   (offsetof(gmix_options, callback_data) + sizeof(void *))
 
+/* Default of gmix_options.hc_max_rows: mclust's default subset size for
+ * its hierarchical start (mclust.options("subset")), which keeps the pair
+ * table near 16 MB. */
+#define GMIX__HC_MAX_ROWS_DEFAULT 2000
+
 /* Copy the caller's options, of whatever version, into a full struct of
  * this library's version (defaults for the fields the caller's lacks).
  * GMIX_EINVAL for NULL or an uninitialised struct. */
@@ -22,5 +27,15 @@ gmix_status gmix__options_read(const gmix_options *in, gmix_options *out,
                                gmix_error *err);
 /* Validate a full options struct (as gmix__options_read gives). */
 gmix_status gmix__options_check(const gmix_options *opt, gmix_error *err);
+
+/* Restart `init_index` of gmix_fit alone: the model gmix_fit would return
+ * if that restart were its best (report.best_init is init_index,
+ * report.n_init is opt->n_init). The model-selection sweep runs restarts
+ * one by one this way, so that one that fails does not take the others
+ * with it. Statuses as gmix_fit. */
+gmix_status gmix__fit_restart(const double *x, size_t n, size_t d,
+                              const double *w, const gmix_options *opt,
+                              size_t init_index, gmix_model **out,
+                              gmix_error *err);
 
 #endif /* GMIX_FIT_H */

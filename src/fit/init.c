@@ -1,10 +1,13 @@
 /*
  * init.c -- initial responsibilities: k-means (k-means++ seeding then Lloyd
- * iterations), k-means++ centres, random, and random rows from the data.
+ * iterations), k-means++ centres, random, random rows from the data, and
+ * the hierarchical start of hc.c.
  *
  * Each method ends the way scikit-learn's GaussianMixture does: it defines
- * responsibilities (one-hot labels, one-hot chosen rows, or random rows),
- * and the first parameters are an M-step on them. Nothing here stores an
+ * responsibilities (one-hot labels, one-hot chosen rows, random rows, or
+ * one-hot hierarchical clusters; for hc on a subsample, an E-step of the
+ * subsample's parameters, as mclust), and the first parameters are an
+ * M-step on them. Nothing here stores an
  * n x K matrix: responsibilities are produced block by block inside the
  * engine's pass. All random choices come from gmix__rng seeded by the fit's
  * seed and the restart index, so a restart is reproducible on its own.
@@ -15,7 +18,9 @@
 #include <cblas.h>
 #include <omp.h>
 
+#include "collapse.h"
 #include "engine.h"
+#include "hc.h"
 #include "init.h"
 
 /* ---- the k-means passes run on the engine's ordered reduction */
@@ -364,17 +369,31 @@ static void resp_random(const void *vctx, const double *x, size_t row0,
   }
 }
 
-/* K distinct rows with positive weight, uniformly at random. */
-static gmix_status random_rows(const gmix__init_data *in, gmix__rng *rng,
-                               size_t *idx, gmix_error *err) {
+/* The number of rows with positive weight, up to `limit`. */
+static size_t positive_rows(const gmix__init_data *in, size_t limit) {
   size_t positive = 0;
-  for (size_t i = 0; i < in->n && positive < in->k; i++)
+  for (size_t i = 0; i < in->n && positive < limit; i++)
     positive += !in->w || in->w[i] > 0.0;
+  return positive;
+}
+
+/* GMIX_ETOOFEW unless at least K rows have positive weight. */
+static gmix_status need_k_rows(const gmix__init_data *in, gmix_error *err) {
+  size_t positive = positive_rows(in, in->k);
   if (positive < in->k)
     return gmix__error(err, GMIX_ETOOFEW,
                        "only %zu rows have positive weight; %zu components "
                        "need as many",
                        positive, in->k);
+  return GMIX_OK;
+}
+
+/* K distinct rows with positive weight, uniformly at random. */
+static gmix_status random_rows(const gmix__init_data *in, gmix__rng *rng,
+                               size_t *idx, gmix_error *err) {
+  gmix_status st = need_k_rows(in, err);
+  if (st != GMIX_OK)
+    return st;
   for (size_t c = 0; c < in->k; c++) {
     for (;;) {
       size_t i = (size_t)(gmix__rng_uniform(rng) * (double)in->n);
@@ -455,6 +474,133 @@ static gmix_status kmeans(const gmix__init_data *in, gmix__rng *rng,
   return st;
 }
 
+/* ---- the hierarchical start (hc.c) */
+
+/* A row without a label (zero weight, or outside the clustered rows). */
+#define NO_LABEL SIZE_MAX
+
+/* One-hot responsibilities from labels[row] (NO_LABEL: none). */
+static void resp_label_array(const void *vctx, const double *x, size_t row0,
+                             size_t rows, size_t d, size_t k, double *r) {
+  const size_t *labels = vctx;
+  (void)x;
+  (void)d;
+  memset(r, 0, rows * k * sizeof *r);
+  for (size_t b = 0; b < rows; b++)
+    if (labels[row0 + b] != NO_LABEL)
+      r[b * k + labels[row0 + b]] = 1.0;
+}
+
+/* m of the npos rows of positive weight, uniformly without replacement
+ * and in row order, into idx (selection sampling, Knuth's Algorithm S:
+ * one uniform per row, so the choice depends on the seed alone); all of
+ * them when m == npos. */
+static void pick_rows(const gmix__init_data *in, gmix__rng *rng, size_t m,
+                      size_t npos, size_t *idx) {
+  size_t seen = 0, taken = 0;
+  for (size_t i = 0; i < in->n && taken < m; i++) {
+    if (in->w && !(in->w[i] > 0.0))
+      continue;
+    if (m == npos ||
+        (double)(npos - seen) * gmix__rng_uniform(rng) < (double)(m - taken))
+      idx[taken++] = i;
+    seen++;
+  }
+}
+
+/* Parameters of the fit's covariance model from the hc partition of a
+ * subsample (labels of its rows xs[m][d], weights ws), then one E-step
+ * over every row from them: e->total receives the statistics of those
+ * responsibilities, as mclust starts EM from a subsample's hierarchy. */
+static gmix_status hc_extend(gmix__engine *e, const gmix__init_data *in,
+                             const double *xs, const double *ws, size_t m,
+                             const size_t *labels, gmix_error *err) {
+  gmix_model *sub = NULL;
+  gmix__collapse col;
+  memset(&col, 0, sizeof col);
+  gmix_status st = gmix__model_alloc(e->ops->type, in->k, in->d, &sub, err);
+  if (st == GMIX_OK && (st = gmix__collapse_init(&col, in->k, in->d, in->opt,
+                                                 in->init_index)) != GMIX_OK)
+    gmix__error(err, st, "out of memory in hc initialisation");
+  if (st == GMIX_OK) {
+    gmix__engine_pass(e, xs, m, ws, GMIX__PASS_RESP, NULL, resp_label_array,
+                      labels);
+    double nk_sum = 0.0;
+    for (size_t c = 0; c < in->k; c++)
+      nk_sum += e->total[e->layout.nk + c];
+    st = gmix__collapse_mstep(&col, sub, e->total, &e->layout, e->shift,
+                              e->delta, nk_sum, 0, err);
+  }
+  if (st == GMIX_OK) {
+    gmix__engine_prepare(e, sub);
+    gmix__engine_pass(e, in->x, in->n, in->w, GMIX__PASS_STATS, NULL, NULL,
+                      NULL);
+  }
+  gmix__collapse_free(&col);
+  gmix_model_free(sub);
+  return st;
+}
+
+/* The hierarchical start: hc on the rows of positive weight, or on a
+ * subsample of hc_max_rows of them, cut at K clusters. */
+static gmix_status hc_start(gmix__engine *e, const gmix__init_data *in,
+                            gmix__rng *rng, gmix_error *err) {
+  size_t n = in->n, d = in->d, k = in->k;
+  gmix_status st = need_k_rows(in, err);
+  if (st != GMIX_OK)
+    return st;
+  size_t npos = positive_rows(in, n);
+  size_t m = in->hc_max_rows && npos > in->hc_max_rows ? in->hc_max_rows : npos;
+  int overflow = 0;
+  size_t *idx = gmix__malloc_array(m, sizeof *idx, &overflow);
+  size_t *labels = gmix__malloc_array(n, sizeof *labels, &overflow);
+  gmix__hc_merge *merges =
+      gmix__malloc_array(m - k + 1, sizeof *merges, &overflow);
+  double *xs = gmix__malloc_array(m, d * sizeof *xs, &overflow);
+  double *ws = in->w ? gmix__malloc_array(m, sizeof *ws, &overflow) : NULL;
+  double *z = NULL;
+  size_t q = 0;
+  if (!idx || !labels || !merges || !xs || (in->w && !ws)) {
+    st = gmix__error(err, overflow ? GMIX_EOVERFLOW : GMIX_ENOMEM,
+                     "out of memory in hc initialisation (%zu rows)", m);
+    goto done;
+  }
+  pick_rows(in, rng, m, npos, idx);
+  for (size_t t = 0; t < m; t++) {
+    memcpy(xs + t * d, in->x + idx[t] * d, d * sizeof *xs);
+    if (ws)
+      ws[t] = in->w[idx[t]];
+  }
+  st = gmix__hc_transform(xs, m, d, ws, &z, &q, err);
+  if (st == GMIX_OK)
+    st = gmix__hc_merges(z, m, q, ws, k, in->threads, merges, err);
+  if (st != GMIX_OK)
+    goto done;
+  gmix__hc_labels(merges, m, k, labels);
+  if (m < npos) {
+    st = hc_extend(e, in, xs, ws, m, labels, err);
+    goto done;
+  }
+  /* Every row of positive weight was clustered: spread the labels to
+   * their rows (backwards, since idx[t] >= t), the others get none. */
+  for (size_t i = n, t = m; i-- > 0;) {
+    if (t > 0 && idx[t - 1] == i)
+      labels[i] = labels[--t];
+    else
+      labels[i] = NO_LABEL;
+  }
+  gmix__engine_pass(e, in->x, n, in->w, GMIX__PASS_RESP, NULL, resp_label_array,
+                    labels);
+done:
+  gmix__free(idx);
+  gmix__free(labels);
+  gmix__free(merges);
+  gmix__free(xs);
+  gmix__free(ws);
+  gmix__free(z);
+  return st;
+}
+
 gmix_status gmix__init_stats(gmix__engine *e, const gmix__init_data *in,
                              gmix_error *err) {
   size_t k = in->k, d = in->d;
@@ -501,6 +647,9 @@ gmix_status gmix__init_stats(gmix__engine *e, const gmix__init_data *in,
     if (st == GMIX_OK)
       gmix__engine_pass(e, in->x, in->n, in->w, GMIX__PASS_RESP, NULL,
                         resp_labels, centres);
+    break;
+  case GMIX_INIT_HC:
+    st = hc_start(e, in, &rng, err);
     break;
   }
   gmix__free(idx);

@@ -16,12 +16,18 @@ typedef struct gmix__init_data {
   size_t kmeans_max_iter;
   size_t kmeans_max_rows;
   double kmeans_tol;
+  size_t hc_max_rows;
+  /* The fit's options: hc's M-step on a subsample follows their
+   * regularisation and collapse policy. */
+  const gmix_options *opt;
   size_t chunk, threads; /* as the engine's                    */
 } gmix__init_data;
 
 /* Accumulate into e->total the statistics of the initial responsibilities
  * chosen by in->method, around shifts that this call sets in e->shift.
- * GMIX_OK, GMIX_ENOMEM, GMIX_EOVERFLOW, GMIX_ETOOFEW. */
+ * GMIX_OK, GMIX_ENOMEM, GMIX_EOVERFLOW, GMIX_ETOOFEW; for hc on a
+ * subsample also the statuses of its M-step (GMIX_ENOTPD,
+ * GMIX_ECOLLAPSE). */
 gmix_status gmix__init_stats(gmix__engine *e, const gmix__init_data *in,
                              gmix_error *err);
 

@@ -14,9 +14,8 @@
 
 #include "fit.h"
 
-void gmix_options_init(gmix_options *opt) {
-  if (!opt)
-    return;
+/* This library's defaults, in a struct of this library's version. */
+static void defaults(gmix_options *opt) {
   memset(opt, 0, sizeof *opt);
   opt->struct_size = sizeof *opt;
   opt->n_components = 1;
@@ -34,6 +33,21 @@ void gmix_options_init(gmix_options *opt) {
   opt->kmeans_max_iter = 300;
   opt->kmeans_tol = 1e-4;
   opt->kmeans_max_rows = 65536;
+  opt->standardize = 0;
+  opt->hc_max_rows = GMIX__HC_MAX_ROWS_DEFAULT;
+}
+
+void gmix_options_init_size(gmix_options *opt, size_t size) {
+  gmix_options full;
+  if (!opt || size < GMIX__OPTIONS_MIN_SIZE)
+    return;
+  defaults(&full);
+  full.struct_size = size;
+  size_t n = size < sizeof full ? size : sizeof full;
+  memcpy(opt, &full, n);
+  /* A newer caller's fields this library does not know: zero, and never
+   * read. */
+  memset((char *)opt + n, 0, size - n);
 }
 
 gmix_status gmix__options_read(const gmix_options *in, gmix_options *out,
@@ -45,7 +59,7 @@ gmix_status gmix__options_read(const gmix_options *in, gmix_options *out,
                        "options.struct_size is %zu: fill the options with "
                        "gmix_options_init() first",
                        in->struct_size);
-  gmix_options_init(out);
+  defaults(out);
   size_t n = in->struct_size < sizeof *out ? in->struct_size : sizeof *out;
   memcpy(out, in, n);
   out->struct_size = sizeof *out;
@@ -83,6 +97,15 @@ gmix_status gmix__options_check(const gmix_options *opt, gmix_error *err) {
     return gmix__error(err, GMIX_EINVAL,
                        "kmeans_tol must be finite and non-negative, not %g",
                        opt->kmeans_tol);
+  if (opt->standardize != 0 && opt->standardize != 1)
+    return gmix__error(err, GMIX_EINVAL, "standardize must be 0 or 1, not %d",
+                       opt->standardize);
+  if (opt->init == GMIX_INIT_HC && opt->hc_max_rows != 0 &&
+      opt->hc_max_rows < opt->n_components)
+    return gmix__error(err, GMIX_EINVAL,
+                       "hc_max_rows %zu is below n_components %zu: init hc "
+                       "needs at least one row per component (0 = every row)",
+                       opt->hc_max_rows, opt->n_components);
   return GMIX_OK;
 }
 

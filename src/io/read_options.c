@@ -8,9 +8,8 @@
 
 #include "io_internal.h"
 
-void gmix_read_options_init(gmix_read_options *opt) {
-  if (!opt)
-    return;
+/* This library's defaults, in a struct of this library's version. */
+static void defaults(gmix_read_options *opt) {
   memset(opt, 0, sizeof *opt);
   opt->struct_size = sizeof *opt;
   opt->delimiter = 0;
@@ -26,9 +25,20 @@ void gmix_read_options_init(gmix_read_options *opt) {
 #define READ_OPTIONS_MIN_SIZE                                                  \
   (offsetof(gmix_read_options, allow_mmap) + sizeof(int))
 
+void gmix_read_options_init_size(gmix_read_options *opt, size_t size) {
+  gmix_read_options full;
+  if (!opt || size < READ_OPTIONS_MIN_SIZE)
+    return;
+  defaults(&full);
+  full.struct_size = size;
+  size_t n = size < sizeof full ? size : sizeof full;
+  memcpy(opt, &full, n);
+  memset((char *)opt + n, 0, size - n); /* fields this library lacks */
+}
+
 gmix_status gmix__read_options_read(const gmix_read_options *in,
                                     gmix_read_options *out, gmix_error *err) {
-  gmix_read_options_init(out);
+  defaults(out);
   if (!in)
     return GMIX_OK; /* NULL means the defaults */
   if (in->struct_size < READ_OPTIONS_MIN_SIZE)

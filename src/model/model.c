@@ -286,7 +286,7 @@ gmix_covariance_type gmix_model_covariance_type(const gmix_model *m) {
 size_t gmix_model_n_parameters(const gmix_model *m) {
   if (!m)
     return 0;
-  return (m->k - 1) + m->k * m->d + m->ops->n_free(m->k, m->d);
+  return gmix__cov_n_parameters(m->ops, m->k, m->d);
 }
 
 void gmix_model_weights(const gmix_model *m, double *out) {

@@ -1,14 +1,17 @@
 /*
- * select.c -- using a fitted model: log densities, mean log-likelihood,
- * labels, responsibilities, and the information criteria BIC and AIC that
- * choose the number of components.
+ * score.c -- using a fitted model: log densities, mean log-likelihood,
+ * labels, responsibilities, and the information criteria BIC, AIC and ICL
+ * that choose the number of components.
  *
  * Each call runs one pass of the engine in the matching mode, so scoring
  * shares the E-step kernels (and their numerics) with the fit.
  */
 #include <math.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "engine.h"
+#include "use.h"
 
 /* Check the arguments common to every call and build an engine for m. */
 static gmix_status begin(const gmix_model *m, const double *x, size_t n,
@@ -62,10 +65,12 @@ gmix_status gmix_predict_proba(const gmix_model *m, const double *x, size_t n,
   return run(m, x, n, d, threads, GMIX__PASS_PROBA, out, err);
 }
 
-/* Sum of weights and of w log p, the two numbers every criterion needs. */
+/* The sums every criterion needs, from one pass: the weight, sum w log p
+ * and, in ENTROPY mode, the classification entropy (else 0). */
 static gmix_status totals(const gmix_model *m, const double *x, size_t n,
                           size_t d, const double *w, size_t threads,
-                          const double *out, double *sum_w, double *sum_ll,
+                          gmix__pass_mode mode, const void *out,
+                          double sums[GMIX__TOTAL_ENTROPY_SIZE],
                           gmix_error *err) {
   if (!m)
     return gmix__null_argument(err, "model");
@@ -81,9 +86,11 @@ static gmix_status totals(const gmix_model *m, const double *x, size_t n,
   st = begin(m, x, n, d, threads, out, &e, err);
   if (st != GMIX_OK)
     return st;
-  gmix__engine_pass(e, x, n, w, GMIX__PASS_SCORE, NULL, NULL, NULL);
-  *sum_w = e->total[0];
-  *sum_ll = e->total[1];
+  gmix__engine_pass(e, x, n, w, mode, NULL, NULL, NULL);
+  sums[GMIX__TOTAL_WEIGHT] = e->total[GMIX__TOTAL_WEIGHT];
+  sums[GMIX__TOTAL_LOGLIK] = e->total[GMIX__TOTAL_LOGLIK];
+  sums[GMIX__TOTAL_ENTROPY] =
+      mode == GMIX__PASS_ENTROPY ? e->total[GMIX__TOTAL_ENTROPY] : 0.0;
   gmix__engine_free(e);
   return GMIX_OK;
 }
@@ -91,33 +98,112 @@ static gmix_status totals(const gmix_model *m, const double *x, size_t n,
 gmix_status gmix_score(const gmix_model *m, const double *x, size_t n, size_t d,
                        const double *w, size_t threads, double *out,
                        gmix_error *err) {
-  double sw = 0.0, sll = 0.0;
-  gmix_status st = totals(m, x, n, d, w, threads, out, &sw, &sll, err);
+  double sums[GMIX__TOTAL_ENTROPY_SIZE] = {0};
+  gmix_status st =
+      totals(m, x, n, d, w, threads, GMIX__PASS_SCORE, out, sums, err);
   if (st == GMIX_OK)
-    *out = sll / sw;
+    *out = sums[GMIX__TOTAL_LOGLIK] / sums[GMIX__TOTAL_WEIGHT];
   return st;
 }
 
-/* -2 sum w log p + p * penalty, with penalty log(sum w) for BIC, 2 for AIC. */
+/* Every criterion from the sums of a pass: -2 sum w log p plus p times
+ * log(sum w) for BIC or 2 for AIC; ICL adds twice the entropy. */
+static void from_sums(const gmix_model *m, const double *sums,
+                      gmix__criteria *c) {
+  c->sum_weights = sums[GMIX__TOTAL_WEIGHT];
+  c->log_likelihood = sums[GMIX__TOTAL_LOGLIK];
+  c->entropy = sums[GMIX__TOTAL_ENTROPY];
+  c->n_parameters = gmix_model_n_parameters(m);
+  double p = (double)c->n_parameters, deviance = -2.0 * c->log_likelihood;
+  c->bic = deviance + p * log(c->sum_weights);
+  c->aic = deviance + 2.0 * p;
+  c->icl = c->bic + 2.0 * c->entropy;
+}
+
+gmix_status gmix__criteria_compute(const gmix_model *m, const double *x,
+                                   size_t n, size_t d, const double *w,
+                                   size_t threads, gmix__criteria *out,
+                                   gmix_error *err) {
+  double sums[GMIX__TOTAL_ENTROPY_SIZE] = {0};
+  gmix_status st =
+      totals(m, x, n, d, w, threads, GMIX__PASS_ENTROPY, out, sums, err);
+  if (st == GMIX_OK)
+    from_sums(m, sums, out);
+  return st;
+}
+
+/* One criterion: BIC and AIC need only a SCORE pass; ICL the entropy too. */
 static gmix_status criterion(const gmix_model *m, const double *x, size_t n,
                              size_t d, const double *w, size_t threads,
-                             double *out, int bic, gmix_error *err) {
-  double sw = 0.0, sll = 0.0;
-  gmix_status st = totals(m, x, n, d, w, threads, out, &sw, &sll, err);
-  if (st == GMIX_OK)
-    *out =
-        -2.0 * sll + (double)gmix_model_n_parameters(m) * (bic ? log(sw) : 2.0);
-  return st;
+                             gmix_criterion which, double *out,
+                             gmix_error *err) {
+  double sums[GMIX__TOTAL_ENTROPY_SIZE] = {0};
+  gmix__pass_mode mode =
+      which == GMIX_CRITERION_ICL ? GMIX__PASS_ENTROPY : GMIX__PASS_SCORE;
+  gmix_status st = totals(m, x, n, d, w, threads, mode, out, sums, err);
+  if (st != GMIX_OK)
+    return st;
+  gmix__criteria c;
+  from_sums(m, sums, &c);
+  *out = gmix__criteria_value(&c, which);
+  return GMIX_OK;
+}
+
+double gmix__criteria_value(const gmix__criteria *c, gmix_criterion which) {
+  switch (which) {
+  case GMIX_CRITERION_BIC:
+    return c->bic;
+  case GMIX_CRITERION_AIC:
+    return c->aic;
+  case GMIX_CRITERION_ICL:
+    return c->icl;
+  }
+  return NAN;
 }
 
 gmix_status gmix_bic(const gmix_model *m, const double *x, size_t n, size_t d,
                      const double *w, size_t threads, double *out,
                      gmix_error *err) {
-  return criterion(m, x, n, d, w, threads, out, 1, err);
+  return criterion(m, x, n, d, w, threads, GMIX_CRITERION_BIC, out, err);
 }
 
 gmix_status gmix_aic(const gmix_model *m, const double *x, size_t n, size_t d,
                      const double *w, size_t threads, double *out,
                      gmix_error *err) {
-  return criterion(m, x, n, d, w, threads, out, 0, err);
+  return criterion(m, x, n, d, w, threads, GMIX_CRITERION_AIC, out, err);
+}
+
+gmix_status gmix_icl(const gmix_model *m, const double *x, size_t n, size_t d,
+                     const double *w, size_t threads, double *out,
+                     gmix_error *err) {
+  return criterion(m, x, n, d, w, threads, GMIX_CRITERION_ICL, out, err);
+}
+
+/* Names of the criteria, indexed by gmix_criterion. */
+static const char *const criterion_names[] = {"bic", "aic", "icl"};
+#define N_CRITERIA (sizeof criterion_names / sizeof criterion_names[0])
+
+const char *gmix_criterion_name(gmix_criterion which) {
+  return (size_t)which < N_CRITERIA ? criterion_names[which] : NULL;
+}
+
+gmix_status gmix_criterion_parse(const char *name, gmix_criterion *out,
+                                 gmix_error *err) {
+  if (!name)
+    return gmix__null_argument(err, "name");
+  if (!out)
+    return gmix__null_argument(err, "out");
+  for (size_t i = 0; i < N_CRITERIA; i++)
+    if (strcmp(name, criterion_names[i]) == 0) {
+      *out = (gmix_criterion)i;
+      return GMIX_OK;
+    }
+  char known[64] = "";
+  for (size_t i = 0; i < N_CRITERIA; i++) {
+    size_t used = strlen(known);
+    snprintf(known + used, sizeof known - used, "%s%s", i ? ", " : "",
+             criterion_names[i]);
+  }
+  return gmix__error(err, GMIX_EINVAL, "unknown criterion '%s' (%s)", name,
+                     known);
 }

@@ -15,6 +15,7 @@ EXAMPLES = os.environ.get(
 FAITHFUL = os.path.join(EXAMPLES, "faithful.csv")
 IRIS = os.path.join(EXAMPLES, "iris.csv")
 ACIDITY = os.path.join(EXAMPLES, "acidity.csv")
+WREATH = os.path.join(EXAMPLES, "wreath.csv")
 
 # (file, K, number of rows, header names)
 DATASETS = {
@@ -70,3 +71,28 @@ def write(path, text):
     return path
 
 
+
+
+def run_on_terminal(*args, timeout=300):
+    """Run gmix with standard error on a pseudo-terminal; return (exit
+    code, stdout, what it wrote on the terminal, seconds taken)."""
+    import pty
+    import time
+    master, slave = pty.openpty()
+    start = time.monotonic()
+    p = subprocess.Popen([GMIX, *map(str, args)], stdout=subprocess.PIPE,
+                         stderr=slave, text=True)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 4096)
+        except OSError:  # the terminal closes when gmix exits
+            break
+        if not data:
+            break
+        chunks.append(data)
+    out, _ = p.communicate(timeout=timeout)
+    os.close(master)
+    return (p.returncode, out, b"".join(chunks).decode(),
+            time.monotonic() - start)

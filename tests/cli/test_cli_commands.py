@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from cli_helpers import (COVARIANCES, DATASETS, FAITHFUL, GMIX, IRIS,
-                         expect_error, gmix, params, summary, write)
+                         WREATH, expect_error, gmix, params, run_on_terminal,
+                         summary, write)
 
 
 # ---------------------------------------------------------------- help
@@ -21,13 +22,14 @@ def test_version():
 
 def test_main_help_lists_commands_and_exit_codes():
     _, out, _ = gmix("--help", check=0)
-    for word in ["SYNOPSIS", "COMMANDS", "EXIT STATUS", "fit", "predict",
-                 "score", "sample", "info"]:
+    for word in ["SYNOPSIS", "COMMANDS", "EXIT STATUS", "fit", "select",
+                 "predict", "score", "sample", "info"]:
         assert word in out
     assert gmix("help", check=0)[1] == out
 
 
-@pytest.mark.parametrize("cmd", ["fit", "predict", "score", "sample", "info"])
+@pytest.mark.parametrize("cmd", ["fit", "select", "predict", "score",
+                                 "sample", "info"])
 def test_command_help(cmd):
     _, a, _ = gmix("help", cmd, check=0)
     _, b, _ = gmix(cmd, "--help", check=0)
@@ -44,10 +46,20 @@ def test_fit_help_documents_every_option():
     for opt in ["--components", "--covariance", "--init", "--n-init",
                 "--tol", "--max-iter", "--reg-covar", "--seed", "--threads",
                 "--weights", "--weight-column", "--columns", "--init-model",
-                "--verbose", "--drop-bad-rows", "--output"]:
+                "--verbose", "--drop-bad-rows", "--output", "--standardize",
+                "--hc-max-rows"]:
         assert opt in out, opt
 
 
+
+def test_select_help_documents_every_option():
+    _, out, _ = gmix("select", "--help", check=0)
+    for opt in ["--components", "--covariance", "--criterion", "--n-init",
+                "--tol", "--max-iter", "--reg-covar", "--seed", "--threads",
+                "--weights", "--weight-column", "--columns", "--table",
+                "--drop-bad-rows", "--output", "sklearn", "all",
+                "bic_mclust", "lower-is-better"]:
+        assert opt in out, opt
 
 # ------------------------------------------------ each subcommand, each data set
 
@@ -343,6 +355,49 @@ def test_weights(tmp_path):
                  "--weight-column", "nope")
 
 
+def test_init_hc_standardize(tmp_path):
+    """--init hc --standardize on a feature in the thousands and one in
+    hundredths: two clusters differ only in the second, which k-means on
+    the raw data cannot see. The hierarchical start finds all three, the
+    fit ends far higher than from raw k-means, and the model is in the
+    data's units. Restarts of hc on every row are identical."""
+    rng = np.random.default_rng(5)
+    n, lab = 300, np.arange(300) % 3
+    big, small = np.array([5000.0, 5000, 7000]), np.array([0.0, 0.1, 0.05])
+    x = np.c_[big[lab] + rng.normal(0, 300, n),
+              small[lab] + rng.normal(0, 0.01, n)]
+    data = tmp_path / "scales.csv"
+    np.savetxt(data, x, delimiter=",", header="big,small", comments="")
+    model = tmp_path / "hc.json"
+    _, out, _ = gmix("fit", data, "-k", 3, "--init", "hc", "--standardize",
+                     "-o", model, check=0)
+    ll_hc = float(summary(out)["log-likelihood"].split()[0])
+    _, out, _ = gmix("fit", data, "-k", 3, "--init", "kmeans", "--seed", 1,
+                     check=0)
+    ll_raw = float(summary(out)["log-likelihood"].split()[0])
+    assert ll_hc > ll_raw + 0.3, (ll_hc, ll_raw)
+
+    weights, means, _ = params(model)
+    truth = np.array([x[lab == c].mean(axis=0) for c in range(3)])
+    means = np.array(means)
+    for c in range(3):  # each true cluster has its component
+        near = np.abs(means - truth[c]) <= 1e-6 * np.abs(truth).max(axis=0)
+        assert near.all(axis=1).any(), (c, means, truth)
+    assert sum(weights) == pytest.approx(1, abs=1e-12)
+
+    _, out, _ = gmix("fit", data, "-k", 3, "--init", "hc", "--n-init", 3,
+                     check=0)
+    assert "best init       1 of 3" in out
+    # A subsample of 60 rows extended by one E-step reaches the same fit.
+    _, out, _ = gmix("fit", data, "-k", 3, "--init", "hc", "--hc-max-rows",
+                     60, "--standardize", check=0)
+    assert float(summary(out)["log-likelihood"].split()[0]) == \
+        pytest.approx(ll_hc, abs=1e-2)
+    expect_error(1, ["hc_max_rows 2", "n_components 3"], "fit", data, "-k", 3,
+                 "--init", "hc", "--hc-max-rows", 2)
+    expect_error(1, ["--init", "hc"], "fit", data, "-k", 3, "--init", "hcc")
+
+
 def test_drop_bad_rows(tmp_path):
     bad = write(tmp_path / "bad.csv",
                 "a,b\n1,2\n3,x\n5,6\n7\n9,10\n11,nan\n13,14\n")
@@ -380,33 +435,200 @@ def test_atomic_model_write_keeps_old_file(tmp_path):
 def test_progress_line_on_a_terminal():
     """With standard error on a terminal, a fit that runs longer than a
     moment redraws a progress line in place and clears it at the end."""
-    import pty
-    import time
-    master, slave = pty.openpty()
-    start = time.monotonic()
     # wreath (1000 rows) with 14 components: long enough (seconds) that the
     # progress line appears even on a fast, idle machine.
-    wreath = os.path.join(os.path.dirname(FAITHFUL), "wreath.csv")
-    p = subprocess.Popen([GMIX, "fit", wreath, "-k", "14", "--tol", "0",
-                          "--max-iter", "20000"], stdout=subprocess.PIPE,
-                         stderr=slave, text=True)
-    os.close(slave)
-    chunks = []
-    while True:
-        try:
-            data = os.read(master, 4096)
-        except OSError:  # the terminal closes when gmix exits
-            break
-        if not data:
-            break
-        chunks.append(data)
-    out, _ = p.communicate(timeout=300)
-    os.close(master)
-    assert p.returncode == 0
-    err = b"".join(chunks).decode()
-    if time.monotonic() - start < 1.0:
+    rc, out, err, seconds = run_on_terminal(
+        "fit", WREATH, "-k", "14", "--tol", "0", "--max-iter", "20000")
+    assert rc == 0
+    if seconds < 1.0:
         pytest.skip("the fit was too quick to show progress")
     assert "\rgmix: init 1/1, iteration " in err
     assert "/20000, log-likelihood" in err
     assert err.endswith("\r\x1b[K")  # the line is cleared afterwards
     assert summary(out)["iterations"] == "20000"
+
+
+# ------------------------------------------------------------------ select
+
+CSV_COLUMNS = ["covariance", "k", "bic", "aic", "icl", "bic_mclust",
+               "log_likelihood", "n_parameters", "converged", "n_iter",
+               "start", "status", "message"]
+
+
+def read_table(path):
+    """The CSV table of gmix select as a list of dicts, numbers as such."""
+    import csv
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    for r in rows:
+        for key in ["bic", "aic", "icl", "bic_mclust", "log_likelihood"]:
+            r[key] = float(r[key])
+        for key in ["k", "n_parameters", "converged", "n_iter"]:
+            r[key] = int(r[key])
+    return rows
+
+
+def grid(out):
+    """The printed table: {(K, covariance): text} and the column names."""
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines)
+                 if line.split() and line.split()[0] == "K")
+    types = lines[start].split()[1:]
+    cells = {}
+    for line in lines[start + 1:]:
+        words = line.split()
+        if not words or not words[0].isdigit():
+            break
+        for t, text in zip(types, words[1:]):
+            cells[(int(words[0]), t)] = text
+    return cells, types
+
+
+def test_select_faithful(tmp_path):
+    best = tmp_path / "best.json"
+    table = tmp_path / "table.csv"
+    _, out, err = gmix("select", FAITHFUL, "-o", best, "--table", table,
+                       check=0)
+    assert err == ""  # no progress line when standard error is no terminal
+    assert out.startswith("272 rows, 2 columns\nBIC (lower is better)\n")
+    cells, types = grid(out)
+    assert types == COVARIANCES
+    assert len(cells) == 36
+    assert sum(text.endswith("*") for text in cells.values()) == 1
+
+    with open(table) as f:
+        assert f.readline().rstrip("\n").split(",") == CSV_COLUMNS
+    rows = read_table(table)
+    assert [(r["k"], r["covariance"]) for r in rows] == [
+        (k, c) for k in range(1, 10) for c in COVARIANCES]
+    n = 272
+    for r in rows:
+        assert r["status"] == "success" and r["message"] == ""
+        p, ll = r["n_parameters"], r["log_likelihood"]
+        assert r["bic"] == pytest.approx(-2 * ll + p * math.log(n), rel=1e-12)
+        assert r["aic"] == pytest.approx(-2 * ll + 2 * p, rel=1e-12)
+        assert r["bic_mclust"] == -r["bic"]
+        assert r["icl"] >= r["bic"] - 1e-9 * abs(r["bic"])
+        # The printed table shows the same number, rounded.
+        assert float(cells[(r["k"], r["covariance"])].rstrip("*")) == \
+            pytest.approx(r["bic"], abs=1e-3)
+    low = min(rows, key=lambda r: r["bic"])
+    assert cells[(low["k"], low["covariance"])].endswith("*")
+    assert f"best: {low['covariance']}, K = {low['k']} (marked *)" in out
+    assert f"model: {best}" in out
+
+    # The model saved is the best cell's, with the data's column names.
+    m = json.loads(best.read_text())
+    assert (m["covariance_type"], m["n_components"]) == (low["covariance"],
+                                                        low["k"])
+    assert m["feature_names"] == ["eruptions", "waiting"]
+    score = float(gmix("score", best, FAITHFUL, check=0)[1])
+    assert score * n == pytest.approx(low["log_likelihood"], rel=1e-12)
+
+
+def test_select_cell_is_gmix_fit(tmp_path):
+    """Any cell is refitted by gmix fit with its K, type and the seed."""
+    best = tmp_path / "best.json"
+    _, out, _ = gmix("select", IRIS, "-k", "1..4", "--seed", 3, "--n-init", 2,
+                     "-o", best, check=0)
+    m = json.loads(best.read_text())
+    fit = tmp_path / "fit.json"
+    gmix("fit", IRIS, "-k", m["n_components"], "-c", m["covariance_type"],
+         "--seed", 3, "--n-init", 2, "-o", fit, check=0)
+    assert params(best) == params(fit)
+
+
+def test_select_threads_give_the_same_table(tmp_path):
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    gmix("select", IRIS, "--threads", 1, "--table", a, check=0)
+    gmix("select", IRIS, "--threads", 2, "--table", b, check=0)
+    assert a.read_bytes() == b.read_bytes()
+
+
+@pytest.mark.parametrize("criterion", ["bic", "aic", "icl"])
+def test_select_criterion(tmp_path, criterion):
+    table = tmp_path / "t.csv"
+    _, out, _ = gmix("select", FAITHFUL, "-k", "1..4", "--criterion",
+                     criterion, "--table", table, check=0)
+    assert f"{criterion.upper()} (lower is better)" in out
+    rows = read_table(table)
+    low = min(rows, key=lambda r: r[criterion])
+    cells, _ = grid(out)
+    assert cells[(low["k"], low["covariance"])].endswith("*")
+    for r in rows:
+        assert float(cells[(r["k"], r["covariance"])].rstrip("*")) == \
+            pytest.approx(r[criterion], abs=1e-3)
+
+
+def test_select_covariance_lists():
+    _, out, _ = gmix("select", FAITHFUL, "-k", 2, "-c", "diag,full", check=0)
+    cells, types = grid(out)
+    assert types == ["diag", "full"] and len(cells) == 2
+    default = gmix("select", FAITHFUL, "-k", 2, check=0)[1]
+    assert gmix("select", FAITHFUL, "-k", 2, "-c", "sklearn", check=0)[1] == \
+        default
+    _, out, _ = gmix("select", FAITHFUL, "-k", 2, "-c", "all", check=0)
+    _, types = grid(out)
+    assert set(COVARIANCES) <= set(types)
+
+
+def test_select_failed_cells(tmp_path):
+    """Candidates with more parameters than rows fail; the others are
+    fitted and the best is among them."""
+    small = write(tmp_path / "small.csv", "a,b\n" + "".join(
+        f"{i % 5},{(i * 7) % 11}\n" for i in range(12)))
+    table = tmp_path / "t.csv"
+    _, out, _ = gmix("select", small, "-k", "1..3", "--table", table, check=0)
+    cells, _ = grid(out)
+    assert cells[(3, "full")] == "failed"
+    assert "failed: full, K = 3: 3 full components have 17 free " \
+        "parameters but the data have only 12 rows" in out
+    rows = {(r["k"], r["covariance"]): r for r in read_table(table)}
+    bad = rows[(3, "full")]
+    assert bad["status"] == "too few samples for the model"
+    assert "17 free parameters" in bad["message"]
+    assert math.isnan(bad["bic"]) and math.isnan(bad["log_likelihood"])
+    assert rows[(1, "full")]["status"] == "success"
+
+
+def test_select_weights(tmp_path):
+    """Weights of 2 for every row: the same choice, about twice the
+    log-likelihood. Not exactly twice: the hierarchical start merges a
+    row of weight 2 as two coincident points, which changes its early
+    merges, so a cell may end at a slightly different optimum."""
+    plain, weighted = tmp_path / "p.csv", tmp_path / "w.csv"
+    wfile = write(tmp_path / "w.txt", "2\n" * 272)
+    _, out_p, _ = gmix("select", FAITHFUL, "-k", "1..3", "--table", plain,
+                       check=0)
+    _, out_w, _ = gmix("select", FAITHFUL, "-k", "1..3", "--weights", wfile,
+                       "--table", weighted, check=0)
+    chosen = [o[o.index("best:"):].split(",")[:2] for o in (out_p, out_w)]
+    assert chosen[0] == chosen[1]
+    for p, w in zip(read_table(plain), read_table(weighted)):
+        assert w["log_likelihood"] == pytest.approx(2 * p["log_likelihood"],
+                                                    rel=1e-3)
+
+
+def test_select_to_standard_output(tmp_path):
+    _, out, err = gmix("select", FAITHFUL, "-k", 2, "-o", "-", check=0)
+    assert json.loads(out)["n_components"] == 2
+    assert "BIC (lower is better)" in err
+    _, out, err = gmix("select", FAITHFUL, "-k", 2, "--table", "-", check=0)
+    assert out.splitlines()[0].split(",") == CSV_COLUMNS
+    assert len(out.splitlines()) == 5
+    assert "BIC (lower is better)" in err
+
+
+def test_select_progress_line_on_a_terminal():
+    """On a terminal, a sweep that runs longer than a moment counts the
+    candidates done on one line, cleared at the end; the table is on
+    standard output as usual."""
+    rc, out, err, seconds = run_on_terminal(
+        "select", WREATH, "-k", "1..16", "--n-init", 4, "--tol", "1e-6",
+        "--max-iter", 1000)
+    assert rc == 0
+    assert "BIC (lower is better)" in out
+    if seconds < 1.0:
+        pytest.skip("the sweep was too quick to show progress")
+    assert "\rgmix: select: " in err and " of 64 candidates done" in err
+    assert err.endswith("\r\x1b[K")

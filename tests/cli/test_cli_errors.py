@@ -44,6 +44,26 @@ from cli_helpers import (ACIDITY, FAITHFUL, GMIX, IRIS, expect_error, gmix,
     (["sample", "m.json"], "missing -n N"),
     (["sample"], "expected one MODEL.json"),
     (["info"], "expected one MODEL.json"),
+    (["select"], "missing the DATA file"),
+    (["select", FAITHFUL, FAITHFUL], "unexpected argument"),
+    (["select", FAITHFUL, "-k", "0"], "-k needs a whole number >= 1"),
+    (["select", FAITHFUL, "-k", "3..2"], "-k 3..2: KMAX is below KMIN"),
+    (["select", FAITHFUL, "-k", "..4"], "-k needs K or KMIN..KMAX"),
+    (["select", FAITHFUL, "-k", "1..x"], "not 'x'"),
+    (["select", FAITHFUL, "-c", "banana"],
+     "--covariance: unknown covariance type 'banana'"),
+    (["select", FAITHFUL, "-c", "full,diag,full"],
+     "--covariance lists 'full' twice"),
+    (["select", FAITHFUL, "-c", ","], "--covariance needs at least one"),
+    (["select", FAITHFUL, "--criterion", "bic2"],
+     "--criterion: unknown criterion 'bic2' (bic, aic, icl)"),
+    (["select", FAITHFUL, "--n-init", "0"], "--n-init needs"),
+    (["select", FAITHFUL, "--tol", "x"], "--tol needs"),
+    (["select", FAITHFUL, "-o", "-", "--table", "-"],
+     "-o and --table cannot both be standard output"),
+    (["select", FAITHFUL, "--weights", "w", "--weight-column", "a"],
+     "exclude each other"),
+    (["select", FAITHFUL, "--bogus"], "unrecognized option"),
 ])
 def test_usage_errors(args, needle):
     rc, _, err = gmix(*args)
@@ -70,11 +90,11 @@ BAD_DATA = [
 
 @pytest.mark.parametrize("name,text,needles", BAD_DATA,
                          ids=[b[0] for b in BAD_DATA])
-@pytest.mark.parametrize("cmd", ["fit", "predict", "score"])
+@pytest.mark.parametrize("cmd", ["fit", "select", "predict", "score"])
 def test_bad_data(tmp_path, faithful_model, name, text, needles, cmd):
     path = write(tmp_path / f"{name}.csv", text)
-    if cmd == "fit":
-        expect_error(2, needles, "fit", path, "-k", 1)
+    if cmd in ("fit", "select"):
+        expect_error(2, needles, cmd, path, "-k", 1)
     else:
         expect_error(2, needles, cmd, faithful_model, path)
 
@@ -220,6 +240,14 @@ def test_unwritable_model_path(tmp_path, where):
                  FAITHFUL, "-k", 2, "-o", target)
 
 
+@pytest.mark.parametrize("option,what", [("-o", "model file"),
+                                         ("--table", "table")])
+def test_select_unwritable_paths(tmp_path, option, what):
+    target = "/nonexistent-gmix-dir/out"
+    expect_error(2, [f"cannot write {what} '{target}'", "No such file"],
+                 "select", FAITHFUL, "-k", 1, option, target)
+
+
 @pytest.mark.parametrize("cmd", ["predict", "score", "sample"])
 def test_unwritable_output_path(faithful_model, cmd):
     target = "/nonexistent-gmix-dir/out.csv"
@@ -245,3 +273,19 @@ def test_numerical_failure_exit_code(tmp_path):
     expect_error(3, ["component 0", "not positive definite"], "fit", same,
                  "-k", 1, "--reg-covar", 0)
 
+
+
+def test_select_every_candidate_failed(tmp_path):
+    """The table is still printed; the exit status is that of the first
+    failure: numerical (3) for a covariance that cannot be positive
+    definite, data (2) for too few rows."""
+    same = write(tmp_path / "same.csv", "a,b\n" + "1,2\n" * 10)
+    rc, out, err = gmix("select", same, "-k", 1, "-c", "full,diag",
+                        "--reg-covar", 0)
+    assert rc == 3, err
+    assert "failed: full, K = 1: " in out and "not positive definite" in out
+    assert "best: none" in out
+    assert "no candidate could be fitted" in err
+    rc, out, err = gmix("select", same, "-k", "6..7", "-c", "full")
+    assert rc == 2, err
+    assert "more rows than parameters" in err

@@ -113,6 +113,17 @@ static void test_fit(void **state) {
     snprintf(what, sizeof what, "gmix_fit %s weighted",
              gmix_covariance_type_name(tu_types[t]));
     fit_loop(what, &c);
+    /* The hierarchical start on every row, and on a subsample extended by
+     * an E-step; both on standardised data. */
+    c.o.init = GMIX_INIT_HC;
+    c.o.standardize = 1;
+    snprintf(what, sizeof what, "gmix_fit %s hc standardised",
+             gmix_covariance_type_name(tu_types[t]));
+    fit_loop(what, &c);
+    c.o.hc_max_rows = N / 3;
+    snprintf(what, sizeof what, "gmix_fit %s hc on a subsample",
+             gmix_covariance_type_name(tu_types[t]));
+    fit_loop(what, &c);
   }
 }
 
@@ -260,7 +271,7 @@ static void test_model_use(void **state) {
   TU_OK(gmix_fit(data, N, D, NULL, &o, &m, &err), &err);
   double out[N * 3], s;
   size_t lab[N];
-  for (int which = 0; which < 6; which++) {
+  for (int which = 0; which < 7; which++) {
     for (size_t n = 1; n < MAX_ALLOCS; n++) {
       gmix_status st = GMIX_OK;
       gmix__fault_inject(n);
@@ -282,6 +293,9 @@ static void test_model_use(void **state) {
         break;
       case 5:
         st = gmix_sample(m, N, 3, out, lab, &err);
+        break;
+      case 6:
+        st = gmix_icl(m, data, N, D, weights, 0, &s, &err);
         break;
       }
       gmix__fault_inject(0);

@@ -114,10 +114,13 @@ static void test_einval_fit(void **state) {
   BAD_OPTION("n_init", b_.n_init = 0);
   BAD_OPTION("covariance_type", b_.covariance_type = (gmix_covariance_type)4);
   BAD_OPTION("covariance_type", b_.covariance_type = (gmix_covariance_type)-1);
-  BAD_OPTION("init", b_.init = (gmix_init_method)4);
+  BAD_OPTION("init", b_.init = (gmix_init_method)5);
   BAD_OPTION("min_weight", b_.min_weight = -0.1);
   BAD_OPTION("min_weight", b_.min_weight = NAN);
   BAD_OPTION("kmeans_tol", b_.kmeans_tol = -1);
+  BAD_OPTION("standardize", b_.standardize = 2);
+  BAD_OPTION("standardize", b_.standardize = -1);
+  BAD_OPTION("hc_max_rows", (b_.init = GMIX_INIT_HC, b_.hc_max_rows = 1));
 #undef BAD_OPTION
   TU_STATUS(gmix_options_validate(NULL, NULL), GMIX_EINVAL, NULL);
   (void)out;
@@ -168,6 +171,9 @@ static void test_einval_model(void **state) {
   TU_STATUS(gmix_sample(NULL, 5, 1, out, lab, &err), GMIX_EINVAL, &err);
   TU_STATUS(gmix_bic(ok, data, N, D, NULL, 0, NULL, &err), GMIX_EINVAL, &err);
   TU_STATUS(gmix_aic(NULL, data, N, D, NULL, 0, out, &err), GMIX_EINVAL, &err);
+  TU_STATUS(gmix_icl(NULL, data, N, D, NULL, 0, out, &err), GMIX_EINVAL, &err);
+  TU_STATUS(gmix_icl(ok, data, N, D, NULL, 0, NULL, &err), GMIX_EINVAL, &err);
+  TU_STATUS(gmix_icl(ok, data, 0, D, NULL, 0, out, &err), GMIX_EINVAL, &err);
   TU_STATUS(gmix_model_copy(NULL, &m, NULL), GMIX_EINVAL, NULL);
   TU_STATUS(gmix_model_copy(ok, NULL, NULL), GMIX_EINVAL, NULL);
   TU_STATUS(gmix_model_set_feature_names(NULL, NULL, NULL), GMIX_EINVAL, NULL);
@@ -205,6 +211,7 @@ static void test_enonfinite(void **state) {
     TU_STATUS(gmix_predict_proba(m, x, N, D, 0, pr, &err), GMIX_ENONFINITE, &err);
     TU_STATUS(gmix_score(m, x, N, D, NULL, 0, lp, &err), GMIX_ENONFINITE, &err);
     TU_STATUS(gmix_bic(m, x, N, D, NULL, 0, lp, &err), GMIX_ENONFINITE, &err);
+    TU_STATUS(gmix_icl(m, x, N, D, NULL, 0, lp, &err), GMIX_ENONFINITE, &err);
     gmix_model_free(m);
   }
   /* Non-finite parameters given to gmix_model_create. */
@@ -244,6 +251,7 @@ static void test_eweights(void **state) {
   w[4] = 3;
   TU_STATUS(gmix_bic(m, data, N, D, w, 0, &s, &err), GMIX_EWEIGHTS, &err);
   TU_STATUS(gmix_aic(m, data, N, D, w, 0, &s, &err), GMIX_EWEIGHTS, &err);
+  TU_STATUS(gmix_icl(m, data, N, D, w, 0, &s, &err), GMIX_EWEIGHTS, &err);
   gmix_model_free(m);
 }
 
@@ -273,6 +281,7 @@ static void test_edim(void **state) {
             &err);
   TU_STATUS(gmix_bic(m, data, N / 2, 2, NULL, 0, out, &err), GMIX_EDIM, &err);
   TU_STATUS(gmix_aic(m, data, N / 2, 2, NULL, 0, out, &err), GMIX_EDIM, &err);
+  TU_STATUS(gmix_icl(m, data, N / 2, 2, NULL, 0, out, &err), GMIX_EDIM, &err);
 
   /* Warm start of the wrong K, d or covariance type. */
   gmix_options o = opts(2);

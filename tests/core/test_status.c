@@ -3,6 +3,8 @@
  */
 #include "testutil.h"
 
+#include <stddef.h>
+
 #include <string.h>
 
 static const struct {
@@ -58,10 +60,13 @@ static void test_names(void **state) {
   TU_STATUS(gmix_covariance_type_parse(NULL, &ct, NULL), GMIX_EINVAL, NULL);
   TU_STATUS(gmix_covariance_type_parse("full", NULL, NULL), GMIX_EINVAL, NULL);
 
-  const char *init[] = {"kmeans", "k-means++", "random", "random_from_data"};
+  const char *init[] = {"kmeans", "k-means++", "random", "random_from_data",
+                        "hc"};
   const gmix_init_method im[] = {GMIX_INIT_KMEANS, GMIX_INIT_KMEANSPP,
-                                 GMIX_INIT_RANDOM, GMIX_INIT_RANDOM_FROM_DATA};
-  for (int i = 0; i < 4; i++) {
+                                 GMIX_INIT_RANDOM, GMIX_INIT_RANDOM_FROM_DATA,
+                                 GMIX_INIT_HC};
+  assert_int_equal(GMIX_INIT_HC, 4); /* enumerations only gain values */
+  for (int i = 0; i < 5; i++) {
     gmix_init_method back = (gmix_init_method)99;
     assert_string_equal(gmix_init_method_name(im[i]), init[i]);
     TU_OK(gmix_init_method_parse(init[i], &back, NULL), NULL);
@@ -70,7 +75,7 @@ static void test_names(void **state) {
   gmix_init_method back;
   TU_OK(gmix_init_method_parse("random-from-data", &back, NULL), NULL);
   assert_int_equal(back, GMIX_INIT_RANDOM_FROM_DATA);
-  assert_null(gmix_init_method_name((gmix_init_method)4));
+  assert_null(gmix_init_method_name((gmix_init_method)5));
   TU_STATUS(gmix_init_method_parse("kmeans ", &back, NULL), GMIX_EINVAL, NULL);
   TU_STATUS(gmix_init_method_parse(NULL, &back, NULL), GMIX_EINVAL, NULL);
 }
@@ -106,7 +111,31 @@ static void test_options_defaults(void **state) {
   assert_int_equal(o.block_rows, 0);
   assert_null(o.callback);
   assert_null(o.callback_data);
+  assert_int_equal(o.standardize, 0);
+  assert_int_equal(o.hc_max_rows, 2000);
   gmix_error err;
+  TU_OK(gmix_options_validate(&o, &err), &err);
+}
+
+/* A program built against the first header with struct_size passes a
+ * struct that ends at callback_data: the fields appended since then take
+ * their defaults, whatever follows in memory. */
+static void test_options_older_struct(void **state) {
+  (void)state;
+  gmix_options o;
+  gmix_options_init(&o);
+  o.init = GMIX_INIT_HC;
+  o.n_components = 3000; /* above the default hc_max_rows */
+  o.standardize = 7;     /* invalid: must not be read */
+  o.hc_max_rows = 5;     /* invalid for K = 3000: must not be read */
+  gmix_error err;
+  TU_STATUS(gmix_options_validate(&o, &err), GMIX_EINVAL, &err);
+  o.struct_size =
+      offsetof(gmix_options, callback_data) + sizeof o.callback_data;
+  TU_STATUS(gmix_options_validate(&o, &err), GMIX_EINVAL, &err);
+  TU_TRUE(strstr(err.message, "hc_max_rows 2000") != NULL,
+          "the default hc_max_rows was not used: \"%s\"", err.message);
+  o.n_components = 2000;
   TU_OK(gmix_options_validate(&o, &err), &err);
 }
 
@@ -116,6 +145,7 @@ int main(void) {
       cmocka_unit_test(test_names),
       cmocka_unit_test(test_version),
       cmocka_unit_test(test_options_defaults),
+      cmocka_unit_test(test_options_older_struct),
   };
   return cmocka_run_group_tests_name("status", tests, NULL, NULL);
 }

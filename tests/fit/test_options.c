@@ -80,6 +80,60 @@ static void test_fit_options_versions(void **state) {
   gmix_model_free(ref);
 }
 
+/* The init calls write exactly the caller's struct: an older caller's
+ * shorter struct is not overrun, a newer caller's longer one has the tail
+ * this library does not know zeroed. */
+static void check_init(void (*init)(void *, size_t), size_t min_size,
+                       size_t ours, const char *what) {
+  enum { GUARD = 64 };
+  unsigned char buf[1024];
+  assert_true(ours + GUARD <= sizeof buf);
+  memset(buf, 0xA5, sizeof buf);
+  init(buf, min_size);
+  for (size_t i = min_size; i < sizeof buf; i++)
+    TU_TRUE(buf[i] == 0xA5, "%s: byte %zu written past an older struct", what,
+            i);
+  size_t size;
+  memcpy(&size, buf, sizeof size);
+  assert_int_equal(size, min_size);
+  memset(buf, 0xA5, sizeof buf);
+  init(buf, ours + GUARD);
+  for (size_t i = ours; i < ours + GUARD; i++)
+    TU_TRUE(buf[i] == 0, "%s: byte %zu of a newer struct not zeroed", what, i);
+  for (size_t i = ours + GUARD; i < sizeof buf; i++)
+    TU_TRUE(buf[i] == 0xA5, "%s: byte %zu written past a newer struct", what,
+            i);
+  memset(buf, 0xA5, sizeof buf);
+  init(buf, min_size - 1); /* too short to be any version: untouched */
+  for (size_t i = 0; i < sizeof buf; i++)
+    assert_int_equal(buf[i], 0xA5);
+}
+
+static void init_fit(void *p, size_t size) {
+  gmix_options_init_size(p, size);
+}
+static void init_read(void *p, size_t size) {
+  gmix_read_options_init_size(p, size);
+}
+static void init_select(void *p, size_t size) {
+  /* The caller's fit of the first versioned size, everything else as
+   * given. */
+  size_t head = offsetof(gmix_select_options, fit);
+  gmix_select_options_init_size(p, size, size - head < sizeof(gmix_options)
+                                             ? size - head
+                                             : sizeof(gmix_options));
+}
+
+static void test_init_sizes(void **state) {
+  (void)state;
+  check_init(init_fit, GMIX__OPTIONS_MIN_SIZE, sizeof(gmix_options), "fit");
+  check_init(init_read, offsetof(gmix_read_options, allow_mmap) + sizeof(int),
+             sizeof(gmix_read_options), "read");
+  check_init(init_select,
+             offsetof(gmix_select_options, fit) + GMIX__OPTIONS_MIN_SIZE,
+             sizeof(gmix_select_options), "select");
+}
+
 static void test_read_options_versions(void **state) {
   (void)state;
   gmix_read_options in, out;
@@ -103,6 +157,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_fit_options_versions),
       cmocka_unit_test(test_read_options_versions),
+      cmocka_unit_test(test_init_sizes),
   };
   return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -251,3 +251,24 @@ def test_usage_once():
     assert "Try 'gmix-mpi fit --help'" in err
     rc, out, _ = mpi(2, "fit", "--help")
     assert rc == 0 and out.count("gmix-mpi fit - fit") == 1
+
+
+def test_hc_and_standardize(tmp_path, start_and_reference):
+    """The distributed starts run on the data as given: --init hc and
+    --standardize are usage errors, said once, unless --init-model gives
+    the start, where they change nothing; --hc-max-rows alone is accepted
+    and leaves a k-means start as it is."""
+    for opt in (("--init", "hc"), ("--standardize",)):
+        rc, _, err = mpi(2, "fit", FAITHFUL, "-k", 2, *opt)
+        assert rc == 1, err
+        assert err.count("not available in a distributed fit") == 1, err
+    start, ref = start_and_reference("faithful", "full")
+    out = tmp_path / "hc.json"
+    mpi_ok(2, "fit", FAITHFUL, "--init-model", start, "--tol", "1e-8",
+           "--init", "hc", "--standardize", "-o", out)
+    assert_same_fit(out, ref, "--init hc --standardize from --init-model")
+    plain, capped = tmp_path / "plain.json", tmp_path / "capped.json"
+    mpi_ok(2, "fit", FAITHFUL, "-k", 2, "--seed", 3, "-o", plain)
+    mpi_ok(2, "fit", FAITHFUL, "-k", 2, "--seed", 3, "--hc-max-rows", 10,
+           "-o", capped)
+    assert without_timing(load(plain)) == without_timing(load(capped))

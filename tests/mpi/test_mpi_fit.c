@@ -282,13 +282,16 @@ static void test_equals_single_process(void) {
   }
 }
 
-/* Every initialisation, with restarts, gives a finite fit that is the same
- * bits on every rank and in a second run. */
+/* Every distributed initialisation, with restarts, gives a finite fit
+ * that is the same bits on every rank and in a second run (the
+ * hierarchical start is refused: test_failures). */
 static void test_inits_deterministic(void) {
   data dt = load("faithful.csv");
   size_t r0, r1;
   share(dt.n, &r0, &r1);
   for (int init = 0; gmix_init_method_name((gmix_init_method)init); init++) {
+    if (init == GMIX_INIT_HC)
+      continue;
     gmix_options o;
     gmix_options_init(&o);
     o.n_components = 2;
@@ -440,6 +443,44 @@ static void test_failures(void) {
                             rank == size - 1 ? NULL : &m, &err),
                GMIX_EINVAL, &err);
   CHECK(m == NULL, "a failed fit wrote *out");
+
+  /* The hierarchical start and standardize are refused unless the start
+   * is given; with a warm start they change nothing. */
+  o.init = GMIX_INIT_HC;
+  CHECK_STATUS(gmix_mpi_fit(MPI_COMM_WORLD, x, n, d, NULL, &o, &m, &err),
+               GMIX_EINVAL, &err);
+  CHECK(strstr(err.message, "init hc") != NULL, "message '%s'", err.message);
+  o.init = GMIX_INIT_KMEANS;
+  o.standardize = 1;
+  CHECK_STATUS(gmix_mpi_fit(MPI_COMM_WORLD, x, n, d, NULL, &o, &m, &err),
+               GMIX_EINVAL, &err);
+  CHECK(strstr(err.message, "standardize") != NULL, "message '%s'",
+        err.message);
+  o.standardize = 0;
+  gmix_model *plain = NULL, *flagged = NULL;
+  CHECK_STATUS(gmix_mpi_fit(MPI_COMM_WORLD, x, n, d, NULL, &o, &plain, &err),
+               GMIX_OK, &err);
+  if (plain) {
+    o.warm_start = plain;
+    CHECK_STATUS(gmix_mpi_fit(MPI_COMM_WORLD, x, n, d, NULL, &o, &m, &err),
+                 GMIX_OK, &err);
+    o.init = GMIX_INIT_HC;
+    o.standardize = 1;
+    CHECK_STATUS(
+        gmix_mpi_fit(MPI_COMM_WORLD, x, n, d, NULL, &o, &flagged, &err),
+        GMIX_OK, &err);
+    double a[2 * 2], b[2 * 2];
+    if (m && flagged) {
+      gmix_model_means(m, a);
+      gmix_model_means(flagged, b);
+    }
+    CHECK(m && flagged && memcmp(a, b, sizeof a) == 0,
+          "init hc and standardize changed a warm-started fit");
+    o.warm_start = NULL;
+  }
+  gmix_model_free(plain);
+  gmix_model_free(flagged);
+  gmix_model_free(m);
   free(x);
   free(w);
   gmix_table_free(dt.t);
