@@ -14,8 +14,8 @@
 # Prints one JSON object on stdout: seconds (wall time of mclustBIC alone,
 # reading the file excluded), the best cell (model, K, BIC in mclust's sign
 # 2 loglik - p log n, higher is better, and its log-likelihood from a refit
-# that is not timed), the number of cells mclust could not fit, and the
-# versions of mclust and R. Needs Debian's r-cran-mclust.
+# that is not timed), the number of cells mclust could not fit, the
+# versions of mclust and R, and the BLAS and LAPACK libraries R loaded. Needs Debian's r-cran-mclust.
 
 suppressPackageStartupMessages(library(mclust))
 
@@ -80,6 +80,8 @@ fields <- c(
   failed_cells = sum(is.na(BIC)),
   bic_convention = str("2 loglik - p log(n), higher is better"),
   mclust_version = str(as.character(packageVersion("mclust"))),
+  blas = str(extSoftVersion()[["BLAS"]]),
+  lapack = str(La_library()),
   r_version = str(R.version.string))
 cat("{\n  ", paste0("\"", names(fields), "\": ", fields, collapse = ",\n  "),
     "\n}\n", sep = "")

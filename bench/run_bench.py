@@ -14,13 +14,21 @@ folder), then times, from that same start and in the same environment:
     ctypes, 2 threads; the cases marked python), with the binding's
     overhead over the bare gmix_fit call and over bench_gmix
 
-and the k-means initialisation of gmix and scikit-learn. Each measurement is
+and the k-means initialisation of gmix and scikit-learn. A model-selection
+section then times `gmix select` (K = 1..9, the four covariance types) beside
+R mclust's mclustBIC (bench/mclust_select.R, same K and models) on
+examples/faithful.csv and two seeded synthetic sets. Each measurement is
 a separate process, so each peak RSS belongs to one case. It prints one
 Markdown table row per case and writes the tables, with the machine and
 library versions, to RESULTS.md (full runs only).
 
 Environment:
-  BENCH_QUICK=1        only the small cases (a minute or two)
+  BENCH_QUICK=1        only the small cases (a minute or two); model
+                       selection on faithful and the 9000 x 4 set only
+  BENCH_ONLY=select    only the model-selection section (tables go to
+                       BIN_DIR/RESULTS-select.md)
+  BENCH_SELECT_SETS=L  only these model-selection data sets (comma-
+                       separated: faithful, 9000x4, 100000x8)
   BENCH_CASES=LIST     only data sets named NxDxK (comma-separated), e.g.
                        BENCH_CASES=1000000x32x32
   BENCH_TYPES=LIST     only these covariance types, e.g. BENCH_TYPES=diag
@@ -103,8 +111,11 @@ def flops_per_iteration(cov, n, d, k):
 # ---------------------------------------------------------------------------
 
 class Runner:
-    def __init__(self, bin_dir, timeout, source_dir=None, gmix_library=None):
+    def __init__(self, bin_dir, timeout, source_dir=None, gmix_library=None,
+                 gmix_cli=None):
         self.bin_dir = bin_dir
+        self.gmix_cli = gmix_cli or os.path.join(bin_dir, os.pardir, "cli",
+                                                 "gmix")
         self.timeout = timeout
         self.source_dir = source_dir or os.path.dirname(HERE)
         self.gmix_library = gmix_library
@@ -117,8 +128,9 @@ class Runner:
         print("[%7.1fs] %s" % (time.monotonic() - self.t0, text),
               file=sys.stderr, flush=True)
 
-    def run(self, argv, env=None):
-        """Run one program; return its JSON answer, or {"error": ...}."""
+    def run(self, argv, env=None, whole=False):
+        """Run one program; return its JSON answer (its last line, or all
+        its output if `whole`), or {"error": ...}."""
         self.log(" ".join(os.path.basename(a) if i == 0 else a
                           for i, a in enumerate(argv)))
         try:
@@ -133,7 +145,7 @@ class Runner:
                                                         % proc.returncode])
             self.log("  failed: " + msg[-1])
             return {"error": msg[-1]}
-        return json.loads(lines[-1])
+        return json.loads(proc.stdout if whole else lines[-1])
 
     def gmix(self, *args):
         return self.run([os.path.join(self.bin_dir, "bench_gmix")]
@@ -404,6 +416,227 @@ def markdown(table):
 
 
 # ---------------------------------------------------------------------------
+# Model selection: gmix select against R mclust's mclustBIC
+# ---------------------------------------------------------------------------
+
+SELECT_K = "1..9"
+MCLUST_NAMES = {"full": "VVV", "tied": "EEE", "diag": "VVI",
+                "spherical": "VII"}
+BLAS_VARS = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+
+
+def select_sets(quick):
+    """The model-selection data sets: (name, n, d, true K, seed, gmix
+    repeats, mclust repeats); n = 0 is examples/faithful.csv."""
+    sets = [("faithful", 0, 2, 0, 0, 3, 3),
+            ("9000x4", 9000, 4, 5, 9004, 3, 3),
+            ("100000x8", 100000, 8, 6, 100008, 3, 1)]
+    return sets[:2] if quick else sets
+
+
+def make_select_set(path, n, d, k, seed):
+    """A seeded mixture of k full-covariance Gaussians written as CSV with a
+    header: Dirichlet(4) weights, means N(0, 6^2), each cluster a random
+    rotation with axis variances in [0.3, 1.5] times its own scale, drawn
+    log-uniformly in [0.3, 3] (so clusters differ tenfold in size)."""
+    import numpy as np
+    rng = np.random.default_rng(seed)
+    w = rng.dirichlet(np.full(k, 4.0))
+    scale = np.exp(rng.uniform(np.log(0.3), np.log(3.0), k))
+    means = rng.normal(0.0, 6.0, (k, d))
+    z = rng.choice(k, size=n, p=w)
+    x = np.empty((n, d))
+    for j in range(k):
+        q, _ = np.linalg.qr(rng.normal(size=(d, d)))
+        factor = scale[j] * q * np.sqrt(rng.uniform(0.3, 1.5, d))
+        idx = np.flatnonzero(z == j)
+        x[idx] = means[j] + rng.normal(size=(idx.size, d)) @ factor.T
+    np.savetxt(path, x, fmt="%.7g", delimiter=",", comments="",
+               header=",".join("x%d" % (i + 1) for i in range(d)))
+
+
+def gmix_select_once(runner, gmix, data, table, env):
+    """One `gmix select` run: wall seconds and the best cell of its CSV
+    table (lowest BIC among the cells fitted)."""
+    import csv
+    argv = [gmix, "select", data, "-k", SELECT_K, "-c", "sklearn",
+            "--threads", "2", "--table", table]
+    runner.log(" ".join(["gmix"] + argv[1:]))
+    t0 = time.monotonic()
+    try:
+        proc = subprocess.run(argv, capture_output=True, text=True, env=env,
+                              timeout=runner.timeout)
+    except subprocess.TimeoutExpired:
+        runner.log("  timeout after %g s" % runner.timeout)
+        return {"error": "timeout"}
+    seconds = time.monotonic() - t0
+    if proc.returncode != 0:
+        msg = (proc.stderr.strip().splitlines()
+               or ["exit %d" % proc.returncode])[-1]
+        runner.log("  failed: " + msg)
+        return {"error": msg}
+    with open(table, newline="") as f:
+        cells = list(csv.DictReader(f))
+    done = [c for c in cells if c["status"] == "success"]
+    if not done:
+        return {"error": "no cell fitted"}
+    best = min(done, key=lambda c: float(c["bic"]))
+    return dict(seconds=seconds, best_model=best["covariance"],
+                best_K=int(best["k"]), best_bic=float(best["bic_mclust"]),
+                best_loglik=float(best["log_likelihood"]),
+                failed_cells=len(cells) - len(done))
+
+
+def median_run(results):
+    """The run of median seconds, with every run's seconds attached."""
+    good = [r for r in results if ok(r)]
+    if not good:
+        return results[-1] if results else {"error": "not run"}
+    good.sort(key=lambda r: r["seconds"])
+    out = dict(good[(len(good) - 1) // 2])
+    out["all_seconds"] = [r["seconds"] for r in results if ok(r)]
+    out["same_best"] = len({(r["best_model"], r["best_K"], r["best_bic"])
+                            for r in good}) == 1
+    return out
+
+
+def run_select(runner, workdir, quick, only=()):
+    """Time gmix select and mclust's mclustBIC on every selection set."""
+    gmix = runner.gmix_cli
+    rscript = shutil.which("Rscript")
+    env_unset = {k: v for k, v in os.environ.items() if k not in BLAS_VARS}
+    rows = []
+    for name, n, d, k, seed, g_reps, r_reps in select_sets(quick):
+        if only and name not in only:
+            continue
+        row = dict(name=name, n=n, d=d, gmix_repeats=g_reps,
+                   mclust_repeats=r_reps)
+        if n == 0:
+            data = os.path.join(runner.source_dir, "examples", "faithful.csv")
+            with open(data) as f:
+                row["n"] = sum(1 for _ in f) - 1
+        else:
+            data = os.path.join(workdir, "select-%s.csv" % name)
+            runner.log("generating %s (seed %d, %d clusters)" % (name, seed, k))
+            make_select_set(data, n, d, k, seed)
+        table = os.path.join(workdir, "select-table.csv")
+        try:
+            for key, env in (("gmix", None), ("gmix_unset", env_unset)):
+                row[key] = median_run([gmix_select_once(runner, gmix, data,
+                                                        table, env)
+                                       for _ in range(g_reps)])
+            if not rscript:
+                row["mclust"] = {"skipped": "Rscript not found"}
+            else:
+                runs = [runner.run([rscript, os.path.join(HERE,
+                                                          "mclust_select.R"),
+                                    data], whole=True)
+                        for _ in range(r_reps)]
+                row["mclust"] = median_run(runs)
+                if "no package called" in row["mclust"].get("error", ""):
+                    row["mclust"] = {"skipped": "R package mclust not "
+                                                "installed"}
+        finally:
+            if n:
+                os.remove(data)
+        rows.append(row)
+    return rows
+
+
+def select_table(rows):
+    head = ["data", "N", "d", "gmix s", "gmix* s", "mclust s",
+            "vs mclust", "vs mclust (gmix*)", "best gmix", "best mclust",
+            "BIC gmix", "BIC mclust", "gmix BIC at least as good",
+            "gmix* same best", "goal met"]
+    out = [head]
+    for r in rows:
+        g, gu, m = r["gmix"], r["gmix_unset"], r["mclust"]
+        gs, gus, ms = val(g, "seconds"), val(gu, "seconds"), val(m, "seconds")
+        gb, mb = val(g, "best_bic"), val(m, "best_bic")
+        better = None
+        if gb is not None and mb is not None:
+            better = gb >= mb - 1e-9 * abs(mb)
+
+        def sec(res, reps):
+            v = val(res, "seconds")
+            if v is None:
+                return "-" if isinstance(res, dict) and "skipped" in res \
+                    else cell_error(res)
+            return fmt(v) + ("" if reps > 1 else " (1 run)")
+
+        def best(res, mclust):
+            if not ok(res):
+                return "-"
+            model = res["best_model"]
+            if not mclust:
+                model = "%s (%s)" % (model, MCLUST_NAMES.get(model, "?"))
+            return "%s, K = %d" % (model, res["best_K"])
+        same = "-"
+        if ok(g) and ok(gu):
+            same = "NO"
+            if (g["best_model"], g["best_K"]) == (gu["best_model"],
+                                                  gu["best_K"]):
+                d = gu["best_bic"] - g["best_bic"]
+                same = ("yes" if abs(d) <= 1e-9 * abs(g["best_bic"])
+                        else "same cell, BIC %+.3g" % d)
+        goal = "-"
+        if better is not None and gs and ms:
+            goal = "yes" if better and ms / gs >= 10 else "no"
+        out.append([
+            r["name"], "%d" % r["n"], str(r["d"]),
+            sec(g, r["gmix_repeats"]), sec(gu, r["gmix_repeats"]),
+            sec(m, r["mclust_repeats"]), ratio(ms, gs), ratio(ms, gus),
+            best(g, False), best(m, True), fmt(gb, "%.10g"),
+            fmt(mb, "%.10g"),
+            "-" if better is None else ("yes (%+.4g)" % (gb - mb) if better
+                                        else "NO (%+.4g)" % (gb - mb)),
+            same, goal])
+    return out
+
+
+def select_section(rows):
+    """The model-selection section of the report, as Markdown lines."""
+    mc = next((r["mclust"] for r in rows if ok(r["mclust"])), {})
+    missing = sorted({"- %s: mclust %s" % (r["name"],
+                                            r["mclust"].get("skipped")
+                                            or r["mclust"].get("error"))
+                      for r in rows if not ok(r["mclust"])})
+    return [
+        "### Model selection (gmix select against mclust)",
+        "",
+        "The K = %s sweep over the four covariance types (gmix's full, "
+        "tied, diag, spherical = mclust's VVV, EEE, VVI, VII), each tool "
+        "with its default starts and stopping rules: `gmix select DATA -k "
+        "%s -c sklearn --threads 2 --table T.csv` (tol 1e-3 on the mean "
+        "log-likelihood per row, reg_covar 1e-6) and `Rscript "
+        "bench/mclust_select.R DATA.csv` (mclustBIC with G = 1:9, its "
+        "hierarchical start on a 2000-row subsample above 2000 rows, EM to "
+        "a relative tolerance of 1e-5). gmix's seconds are the wall time "
+        "of the whole process (start-up and CSV reading included), median "
+        "of 3; mclust's are those of the mclustBIC call alone, median of 3 "
+        "runs, or of 1 where marked. `gmix*` runs with OPENBLAS_CORETYPE "
+        "and OPENBLAS_L2_SIZE unset; gmix and mclust otherwise run in the "
+        "machine's environment; R uses its own BLAS: `%s` (LAPACK `%s`), "
+        "mclust %s, %s. `vs mclust` = mclust's seconds / gmix's. BIC is in "
+        "mclust's sign, 2 log-likelihood - p log N (higher is better); the "
+        "best cell is the one of best BIC; `at least as good` allows 1e-9 "
+        "relative and shows gmix's minus mclust's; `gmix* same best` "
+        "compares gmix's best cell in the two environments. The goal (issue 8) is "
+        "at least 10x faster with a BIC at least as good. The synthetic "
+        "sets are seeded mixtures of 5 (9000 x 4) and 6 (100000 x 8) "
+        "rotated full-covariance clusters whose scales differ up to "
+        "tenfold, generated with numpy and written as CSV."
+        % (SELECT_K, SELECT_K, mc.get("blas", "?"), mc.get("lapack", "?"),
+           mc.get("mclust_version", "?"), mc.get("r_version", "R ?")),
+        "",
+        markdown(select_table(rows)),
+        "",
+    ] + (["mclust was not run: " + "; ".join(m[2:] for m in missing)
+          + " (Rscript and Debian's r-cran-mclust are needed).", ""]
+         if missing else [])
+
+
+# ---------------------------------------------------------------------------
 # Machine description
 # ---------------------------------------------------------------------------
 
@@ -444,8 +677,41 @@ def machine_info(source_dir):
     return info
 
 
+def select_failures(select_rows):
+    return ["- model selection %s, %s: %s" % (r["name"], tool, r[tool]["error"])
+            for r in select_rows for tool in ("gmix", "gmix_unset", "mclust")
+            if isinstance(r.get(tool), dict) and "error" in r[tool]]
+
+
+def select_report(machine, ginfo, select_rows, seconds, load_end):
+    """The report of a run of the model-selection section alone."""
+    env = {k: os.environ[k] for k in BLAS_VARS if k in os.environ}
+    return "\n".join([
+        "# gmix benchmark (model selection only)",
+        "",
+        "Produced by bench/run_bench.py with BENCH_ONLY=select on %s UTC in "
+        "%.0f s." % (datetime.datetime.now(datetime.timezone.utc)
+                     .strftime("%Y-%m-%d %H:%M"), seconds),
+        "",
+        "- CPU: %s, %s cores; Linux %s, Debian %s"
+        % (machine["cpu"], machine["cores"], machine["kernel"],
+           machine["debian"]),
+        "- Load average before / after the run: %s / %s"
+        % (machine["load"], load_end),
+        "- gmix %s at commit %s; its OpenBLAS: `%s`, core **%s**"
+        % (ginfo.get("gmix_version", "?"), machine["commit"],
+           ginfo.get("openblas_file", "?"),
+           ginfo.get("openblas_corename", "?")),
+        "- Environment: %s" % (", ".join("%s=%s" % kv for kv in env.items())
+                               or "no OPENBLAS_* variables"),
+        "",
+    ] + select_section(select_rows) + [
+        "Failures: " + ("; ".join(f[2:] for f in select_failures(select_rows))
+                        or "none."), ""])
+
+
 def report(args, quick, machine, ginfo, pinfo, pnative, dgemm, rows,
-           seconds, load_end):
+           seconds, load_end, select_rows=()):
     """The whole report as Markdown."""
     main_rows = [r for r in rows if r["case"]["group"] == "main"]
     scale_rows = [r for r in rows if r["case"]["group"] == "scaling"]
@@ -537,6 +803,7 @@ def report(args, quick, machine, ginfo, pinfo, pnative, dgemm, rows,
         "",
         markdown(thread_table(rows, dgemm)),
         "",
+    ] + select_section(select_rows) + [
         "### Details",
         "",
         "`gmix callback s/iter` is the median iteration time reported by "
@@ -552,7 +819,7 @@ def report(args, quick, machine, ginfo, pinfo, pnative, dgemm, rows,
         "",
         "## Failures",
         "",
-        "\n".join(failures(rows)) or "None.",
+        "\n".join(failures(rows) + select_failures(select_rows)) or "None.",
         "",
         "## Notes",
         "",
@@ -597,6 +864,9 @@ def main():
     ap.add_argument("--gmix-library",
                     help="the libgmix the Python package loads (default: "
                          "BIN_DIR/../src/libgmix.so.0.1)")
+    ap.add_argument("--gmix-cli",
+                    help="the gmix program timed in the model-selection "
+                         "section (default: BIN_DIR/../cli/gmix)")
     ap.add_argument("--from-json", metavar="RAW",
                     help="only re-print the tables of an earlier run from "
                          "its raw results (BIN_DIR/bench-raw.json)")
@@ -609,24 +879,46 @@ def main():
                      raw["machine"], raw["ginfo"], raw["pinfo"],
                      raw["pnative"], {int(t): v for t, v in
                                       raw["dgemm"].items()},
-                     raw["rows"], raw["seconds"], raw["load_end"]))
+                     raw["rows"], raw["seconds"], raw["load_end"],
+                     raw.get("select", [])))
         return 0
 
     quick = os.environ.get("BENCH_QUICK", "0") not in ("", "0")
     only = [s for s in os.environ.get("BENCH_CASES", "").replace(" ", ",")
             .split(",") if s]
     native = os.environ.get("BENCH_NATIVE", "1") not in ("", "0")
+    select_only = os.environ.get("BENCH_ONLY", "") == "select"
+    select_names = [s for s in os.environ.get("BENCH_SELECT_SETS", "")
+                    .replace(" ", ",").split(",") if s]
     args.dgemm_size = 2000 if quick else 4000
 
     gmix_library = args.gmix_library or os.path.join(
         args.bin_dir, os.pardir, "src", "libgmix.so.0.1")
     runner = Runner(args.bin_dir,
                     float(os.environ.get("BENCH_TIMEOUT", "1200")),
-                    args.source_dir, os.path.abspath(gmix_library))
+                    args.source_dir, os.path.abspath(gmix_library),
+                    args.gmix_cli)
     machine = machine_info(args.source_dir)
     t_start = time.monotonic()
 
     ginfo = runner.gmix("info")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    if select_only:
+        workdir = tempfile.mkdtemp(prefix="gmix-bench-",
+                                   dir=os.environ.get("BENCH_TMPDIR"))
+        try:
+            select_rows = run_select(runner, workdir, quick, select_names)
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+        text = select_report(machine, ginfo, select_rows,
+                             time.monotonic() - t_start,
+                             "%.2f %.2f %.2f" % os.getloadavg())
+        print(text)
+        path = os.path.join(args.bin_dir, "RESULTS-select.md")
+        with open(path, "w") as f:
+            f.write(text)
+        print("written to %s" % path, file=sys.stderr)
+        return 1 if any(has_error(r) for r in select_rows) else 0
     # The DGEMM rate is measured before and after the cases and the higher
     # median is kept, so a burst of other work on the machine during one
     # measurement does not lower the ceiling that GFLOP/s is compared with.
@@ -645,16 +937,17 @@ def main():
         c["covs"] = tuple(t for t in c["covs"] if not types or t in types)
         if c["covs"]:
             cases.append(c)
-    partial = bool(only or types)
-    # On SIGTERM unwind normally: the running child is killed and the
-    # data sets are deleted by the finally blocks.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    partial = bool(only or types or select_names)
+    # On SIGTERM (handler set above) unwind normally: the running child is
+    # killed and the data sets are deleted by the finally blocks.
     workdir = tempfile.mkdtemp(prefix="gmix-bench-",
                                dir=os.environ.get("BENCH_TMPDIR"))
     rows = []
     try:
         for c in cases:
             rows += run_case(runner, c, workdir, native)
+        select_rows = ([] if only or types
+                       else run_select(runner, workdir, quick, select_names))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -671,9 +964,10 @@ def main():
     with open(os.path.join(args.bin_dir, "bench-raw.json"), "w") as f:
         json.dump(dict(args=vars(args), quick=quick, machine=machine,
                        ginfo=ginfo, pinfo=pinfo, pnative=pnative, dgemm=dgemm,
-                       rows=rows, seconds=seconds, load_end=load_end), f)
+                       rows=rows, seconds=seconds, load_end=load_end,
+                       select=select_rows), f)
     text = report(args, quick, machine, ginfo, pinfo, pnative, dgemm, rows,
-                  seconds, load_end)
+                  seconds, load_end, select_rows)
     print(text)
     if args.results and not quick and not partial:
         path = args.results
@@ -683,7 +977,7 @@ def main():
     with open(path, "w") as f:
         f.write(text)
     print("written to %s" % path, file=sys.stderr)
-    return 1 if any(has_error(r) for r in rows) else 0
+    return 1 if any(has_error(r) for r in rows + select_rows) else 0
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ scikit-learn's GaussianMixture interface.
     gm.predict(X), gm.score(X), gm.bic(X)
     gm.save("model.json")          # the gmix command's model file
     gm = gmix.load("model.json")
+    table, best = gmix.select(X, k=range(1, 10))   # BIC over K and types
 
 libgmix is found, in this order, at the path in the environment variable
 GMIX_LIBRARY, as a copy inside this package, in the build tree of the
@@ -17,9 +18,10 @@ from ._lib import (GmixCancelled, GmixError, GmixMemoryError, GmixOSError,
                    GmixValueError, library_path)
 from ._lib import version as library_version
 from ._mixture import ConvergenceWarning, GaussianMixture, NotFittedError, load
+from ._select import select
 
 __version__ = "0.1.0"
 
-__all__ = ["GaussianMixture", "load", "ConvergenceWarning", "NotFittedError",
-           "GmixError", "GmixValueError", "GmixMemoryError", "GmixOSError",
-           "GmixCancelled", "library_path", "library_version"]
+__all__ = ["GaussianMixture", "load", "select", "ConvergenceWarning",
+           "NotFittedError", "GmixError", "GmixValueError", "GmixMemoryError",
+           "GmixOSError", "GmixCancelled", "library_path", "library_version"]

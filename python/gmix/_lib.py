@@ -2,10 +2,11 @@
 turning a failed call into a Python exception.
 
 Everything here mirrors include/gmix.h, which is the manual for each call.
-Structs the caller fills (gmix_options) are filled by the library's own
-_init call first and only then changed field by field; structs the library
-fills (gmix_fit_report, gmix_iteration) are read through the pointers it
-returns, never copied into memory of ours.
+Structs the caller fills (gmix_options, gmix_select_options) are filled by
+the library's own _init call first and only then changed field by field;
+structs the library fills (gmix_fit_report, gmix_iteration,
+gmix_select_cell) are read through the pointers it returns, never copied
+into memory of ours.
 """
 
 import ctypes
@@ -143,6 +144,44 @@ class FitReport(ctypes.Structure):
                 ("seconds", c_double)]
 
 
+class SelectCell(ctypes.Structure):
+    """gmix_select_cell: read only through the pointers the library gives
+    (gmix_select_result_cell), never allocated here."""
+    _fields_ = [("covariance_type", c_int),
+                ("n_components", c_size_t),
+                ("status", c_int),
+                ("n_parameters", c_size_t),
+                ("log_likelihood", c_double),
+                ("bic", c_double),
+                ("aic", c_double),
+                ("icl", c_double),
+                ("bic_mclust", c_double),
+                ("converged", c_int),
+                ("n_iter", c_size_t),
+                ("best_start", c_int),
+                ("best_init", c_size_t),
+                ("n_failed", c_size_t),
+                ("message", ctypes.c_char * ERROR_MESSAGE_SIZE)]
+
+
+SELECT_CALLBACK = ctypes.CFUNCTYPE(c_int, ctypes.POINTER(SelectCell),
+                                   c_size_t, c_size_t, c_void_p)
+
+
+class SelectOptions(ctypes.Structure):
+    _fields_ = [("struct_size", c_size_t),
+                ("k_min", c_size_t),
+                ("k_max", c_size_t),
+                ("covariance_types", c_void_p),
+                ("n_covariance_types", c_size_t),
+                ("criterion", c_int),
+                ("starts", c_void_p),
+                ("n_starts", c_size_t),
+                ("callback", SELECT_CALLBACK),
+                ("callback_data", c_void_p),
+                ("fit", Options)]
+
+
 # ---------------------------------------------------------------------------
 # Declarations
 # ---------------------------------------------------------------------------
@@ -182,6 +221,7 @@ _declare("gmix_covariance_shape", c_size_t, c_int, c_size_t, c_size_t,
          ctypes.POINTER(c_size_t * 3), ctypes.POINTER(c_int))
 _declare("gmix_model_create_from_precisions", c_int, c_int, c_size_t,
          c_size_t, c_void_p, c_void_p, c_void_p, PP, P_Error)
+_declare("gmix_model_copy", c_int, P_model, PP, P_Error)
 _declare("gmix_model_free", None, P_model)
 _declare("gmix_model_n_components", c_size_t, P_model)
 _declare("gmix_model_n_features", c_size_t, P_model)
@@ -207,6 +247,24 @@ _declare("gmix_bic", c_int, P_model, c_void_p, c_size_t, c_size_t, c_void_p,
          c_size_t, ctypes.POINTER(c_double), P_Error)
 _declare("gmix_aic", c_int, P_model, c_void_p, c_size_t, c_size_t, c_void_p,
          c_size_t, ctypes.POINTER(c_double), P_Error)
+_declare("gmix_covariance_types", c_size_t, c_void_p, c_size_t)
+_declare("gmix_init_method_name", c_char_p, c_int)
+_declare("gmix_criterion_name", c_char_p, c_int)
+_declare("gmix_criterion_parse", c_int, c_char_p, ctypes.POINTER(c_int),
+         P_Error)
+_declare("gmix_select_options_init_size", None, c_void_p, c_size_t, c_size_t)
+_declare("gmix_select_options_validate", c_int, c_void_p, P_Error)
+_declare("gmix_select", c_int, c_void_p, c_size_t, c_size_t, c_void_p,
+         c_void_p, PP, P_Error)
+_declare("gmix_select_result_n_cells", c_size_t, c_void_p)
+_declare("gmix_select_result_cell", ctypes.POINTER(SelectCell), c_void_p,
+         c_size_t)
+_declare("gmix_select_result_find", ctypes.POINTER(SelectCell), c_void_p,
+         c_int, c_size_t)
+_declare("gmix_select_result_criterion", c_int, c_void_p)
+_declare("gmix_select_result_best", c_size_t, c_void_p)
+_declare("gmix_select_result_best_model", P_model, c_void_p)
+_declare("gmix_select_result_free", None, c_void_p)
 _declare("gmix_model_save", c_int, P_model, c_char_p, P_Error)
 _declare("gmix_model_load", c_int, c_char_p, PP, P_Error)
 _declare("gmix_model_to_json", c_int, P_model, ctypes.POINTER(c_void_p),
@@ -238,6 +296,30 @@ def new_options():
     if opt.struct_size != ctypes.sizeof(Options):
         raise ImportError("gmix: %s did not fill gmix_options" % library_path)
     return opt, opt
+
+
+def new_select_options():
+    """A gmix_select_options filled with the library's defaults (its `fit`
+    with gmix_options_init's), through gmix_select_options_init_size with
+    the sizes of this binding's mirrors, as the gmix_select_options_init
+    macro passes the caller's."""
+    opt = SelectOptions()
+    lib.gmix_select_options_init_size(ctypes.byref(opt), ctypes.sizeof(opt),
+                                      ctypes.sizeof(Options))
+    if opt.struct_size != ctypes.sizeof(SelectOptions) or \
+            opt.fit.struct_size != ctypes.sizeof(Options):
+        raise ImportError("gmix: %s did not fill gmix_select_options"
+                          % library_path)
+    return opt
+
+
+def covariance_types():
+    """Every covariance type the library has registered, in its order, as
+    (value, name) pairs."""
+    n = lib.gmix_covariance_types(None, 0)
+    out = (c_int * n)()
+    lib.gmix_covariance_types(out, n)
+    return [(t, lib.gmix_covariance_type_name(t).decode()) for t in out]
 
 
 # ---------------------------------------------------------------------------
@@ -287,8 +369,14 @@ def exception(status, err):
     library's message followed by the status name in brackets ("row 3,
     column 2: value nan is not finite (data contain NaN or infinity)"), or
     the status name alone when the call gave no message."""
-    name = lib.gmix_strerror(status).decode()
     message = err.message.decode(errors="replace") if err is not None else ""
+    return error(status, message)
+
+
+def error(status, message):
+    """The exception for `status` with the library's `message` (text as
+    exception() makes it)."""
+    name = lib.gmix_strerror(status).decode()
     text = "%s (%s)" % (message, name) if message else name
     return _EXCEPTION.get(status, GmixValueError)(text, status)
 

@@ -170,22 +170,24 @@ def _seed(random_state):
                      "instance" % (random_state,))
 
 
-def _param_error(name, rule, value):
-    return ValueError("The %r parameter of GaussianMixture must be %s. Got %r "
-                      "instead." % (name, rule, value))
+def _param_error(name, rule, value, owner="GaussianMixture"):
+    return ValueError("The %r parameter of %s must be %s. Got %r instead."
+                      % (name, owner, rule, value))
 
 
-def _check_int(name, value, low):
+def _check_int(name, value, low, owner="GaussianMixture"):
     if not isinstance(value, numbers.Integral) or isinstance(value, bool) \
             or value < low:
-        raise _param_error(name, "an int in the range [%d, inf)" % low, value)
+        raise _param_error(name, "an int in the range [%d, inf)" % low, value,
+                           owner)
     return int(value)
 
 
-def _check_real(name, value):
+def _check_real(name, value, owner="GaussianMixture"):
     if not isinstance(value, numbers.Real) or isinstance(value, bool) \
             or not value >= 0.0:
-        raise _param_error(name, "a float in the range [0.0, inf)", value)
+        raise _param_error(name, "a float in the range [0.0, inf)", value,
+                           owner)
     return float(value)
 
 

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import textwrap
 
+import numpy as np
 import pytest
 
 from conftest import ROOT, subprocess_env
@@ -80,17 +81,98 @@ def test_options_come_from_the_library():
     assert b"n_init" in err.message
 
 
-def test_mirror_matches_the_header():
-    """Every field of gmix_options in include/gmix.h, in order, and no
-    other."""
+def header_fields(opening, closing):
+    """The field names of the struct in include/gmix.h between `opening`
+    and `closing`, in order: each declaration's declarators, so that
+    `double bic, aic, icl;` gives three and `char message[N];` gives
+    message."""
     import re
     with open(os.path.join(ROOT, "include", "gmix.h")) as f:
         text = f.read()
-    body = re.search(r"typedef struct gmix_options \{(.*?)\} gmix_options;",
+    body = re.search(re.escape(opening) + r"(.*?)" + re.escape(closing),
                      text, re.S).group(1)
     body = re.sub(r"/\*.*?\*/", "", body, flags=re.S)
-    names = re.findall(r"(\w+)\s*;", body)
+    names = []
+    for decl in body.split(";"):
+        decl = re.sub(r"\[[^\]]*\]", "", decl).strip()
+        if decl:
+            names += [re.findall(r"\w+", part)[-1]
+                      for part in decl.split(",")]
+    return names
+
+
+def test_mirror_matches_the_header():
+    """Every field of gmix_options in include/gmix.h, in order, and no
+    other."""
+    names = header_fields("typedef struct gmix_options {", "} gmix_options;")
     assert names == [name for name, _ in _lib.Options._fields_]
+
+
+def test_select_mirrors_match_the_header():
+    """gmix_select_options and gmix_select_cell, field for field."""
+    names = header_fields("typedef struct gmix_select_options {",
+                          "} gmix_select_options;")
+    assert names == [name for name, _ in _lib.SelectOptions._fields_]
+    assert names[-1] == "fit" and _lib.SelectOptions.fit.offset + \
+        ctypes.sizeof(_lib.Options) == ctypes.sizeof(_lib.SelectOptions)
+    names = header_fields("struct gmix_select_cell {", "};")
+    assert "bic" in names and "icl" in names and names[-1] == "message"
+    assert names == [name for name, _ in _lib.SelectCell._fields_]
+
+
+def test_select_options_come_from_the_library():
+    opt = _lib.new_select_options()
+    assert opt.struct_size == ctypes.sizeof(_lib.SelectOptions)
+    assert opt.fit.struct_size == ctypes.sizeof(_lib.Options)
+    assert (opt.k_min, opt.k_max, opt.criterion, opt.n_covariance_types,
+            opt.n_starts) == (1, 9, 0, 0, 0)
+    assert opt.covariance_types is None and opt.starts is None
+    assert not opt.callback and opt.callback_data is None
+    # the embedded fit options have gmix_options_init's defaults
+    assert (opt.fit.tol, opt.fit.reg_covar, opt.fit.max_iter, opt.fit.n_init,
+            opt.fit.seed, opt.fit.hc_max_rows) == (1e-3, 1e-6, 100, 1, 0,
+                                                   2000)
+    err = _lib.Error()
+    assert _lib.lib.gmix_select_options_validate(ctypes.byref(opt),
+                                                 ctypes.byref(err)) == 0
+    opt.k_min, opt.k_max = 3, 2
+    assert _lib.lib.gmix_select_options_validate(
+        ctypes.byref(opt), ctypes.byref(err)) == _lib.EINVAL
+    assert b"k_m" in err.message
+
+
+def test_select_cells_read_through_the_mirror(faithful):
+    """The cells the library fills, read through SelectCell, are the ones
+    gmix_select_result_find gives for their type and K."""
+    opt = _lib.new_select_options()
+    opt.k_min, opt.k_max = 1, 2
+    opt.fit.threads = 1
+    x = np.ascontiguousarray(faithful)
+    out = ctypes.c_void_p()
+    err = _lib.Error()
+    _lib.check(_lib.lib.gmix_select(x.ctypes.data, x.shape[0], x.shape[1],
+                                    None, ctypes.byref(opt),
+                                    ctypes.byref(out), ctypes.byref(err)), err)
+    try:
+        lib = _lib.lib
+        assert lib.gmix_select_result_n_cells(out) == 8
+        for i in range(8):
+            p = lib.gmix_select_result_cell(out, i)
+            c = p.contents
+            assert c.n_components == 1 + i // 4
+            assert c.covariance_type == i % 4
+            q = lib.gmix_select_result_find(out, c.covariance_type,
+                                            c.n_components)
+            assert ctypes.addressof(q.contents) == ctypes.addressof(c)
+            assert c.status == 0 and c.message == b"" and c.n_failed == 0
+            assert c.bic_mclust == -c.bic
+            assert c.n_iter >= 1 and c.best_init == 0
+        best = lib.gmix_select_result_best(out)
+        m = lib.gmix_select_result_best_model(out)
+        assert lib.gmix_model_n_components(m) == \
+            lib.gmix_select_result_cell(out, best).contents.n_components
+    finally:
+        _lib.lib.gmix_select_result_free(out)
 
 
 def test_pip_install_with_the_library_inside(tmp_path):
