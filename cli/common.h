@@ -71,27 +71,27 @@ extern const cli_command cli_fit, cli_select, cli_predict, cli_score,
 
 /* The sample-weight options shared by fit, score and select. */
 #define CLI_WEIGHT_OPTIONS_HELP                                                \
-  "   Sample weights\n"                                                       \
-  "       --weights FILE\n"                                                   \
+  "   Sample weights\n"                                                        \
+  "       --weights FILE\n"                                                    \
   "              Weight each row by the value on the same line of FILE (one\n" \
-  "              column, one value per data row).\n"                          \
-  "\n"                                                                        \
-  "       --weight-column NAME\n"                                             \
-  "              Read the weights from this column of DATA (a name or a\n"    \
+  "              column, one value per data row).\n"                           \
+  "\n"                                                                         \
+  "       --weight-column NAME\n"                                              \
+  "              Read the weights from this column of DATA (a name or a\n"     \
   "              1-based index); it is not used as a feature.\n"
 
 /* The EM settings shared by fit and select (each says itself what
  * --n-init, --seed and --threads mean for it). */
 #define CLI_EM_SETTINGS_HELP                                                   \
-  "       --max-iter N\n"                                                     \
-  "              At most N EM iterations per start (default 100).\n"          \
-  "\n"                                                                        \
-  "       --tol T\n"                                                          \
-  "              Convergence threshold on the change of the mean\n"           \
-  "              log-likelihood per row (default 0.001).\n"                   \
-  "\n"                                                                        \
-  "       --reg-covar R\n"                                                    \
-  "              Added to the diagonal of every covariance, keeping it\n"     \
+  "       --max-iter N\n"                                                      \
+  "              At most N EM iterations per start (default 100).\n"           \
+  "\n"                                                                         \
+  "       --tol T\n"                                                           \
+  "              Convergence threshold on the change of the mean\n"            \
+  "              log-likelihood per row (default 0.001).\n"                    \
+  "\n"                                                                         \
+  "       --reg-covar R\n"                                                     \
+  "              Added to the diagonal of every covariance, keeping it\n"      \
   "              positive definite (default 1e-06).\n"
 
 /* getopt_long values of the shared options (above any short option
@@ -220,8 +220,8 @@ int cli_check_weight_options(const char *cmd, const char *data,
 
 /* The end of the option switch of a command that fits models (fit,
  * select): an EM setting (CLI_EM_LONG_OPTIONS) goes to `opt`, a weight
- * option to `ropt` or *weights_file, anything else to cli_common_option. Returns -1 to go on
- * parsing, else the exit code to stop with. */
+ * option to `ropt` or *weights_file, anything else to cli_common_option.
+ * Returns -1 to go on parsing, else the exit code to stop with. */
 int cli_fit_option(const cli_command *cmd, int c, const char *arg,
                    gmix_options *opt, gmix_read_options *ropt,
                    const char **weights_file);

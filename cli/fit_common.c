@@ -44,7 +44,9 @@ void cli_fit_progress_start(fit_progress *p, fit_args *a) {
   a->opt.callback_data = p;
 }
 
-void cli_fit_progress_end(fit_progress *p) { cli_progress_end(&p->line); }
+void cli_fit_progress_end(fit_progress *p) {
+  cli_progress_end(&p->line);
+}
 
 /* The DATA operands left after the options: one, or with `many_data` one
  * or more, checked with the weight options. */
@@ -52,15 +54,15 @@ static int data_operands(const char *cmd, int argc, char **argv, fit_args *a,
                          int many_data) {
   if (!many_data) {
     const char *data = NULL;
-    int rc = cli_data_operand(cmd, argc, argv, &a->ropt, a->weights_file,
-                              &data);
+    int rc =
+        cli_data_operand(cmd, argc, argv, &a->ropt, a->weights_file, &data);
     if (rc != EXIT_OK)
       return rc;
   } else if (optind >= argc) {
     return cli_usage(cmd, "missing the DATA file");
   } else {
-    int rc = cli_check_weight_options(cmd, argv[optind], &a->ropt,
-                                      a->weights_file);
+    int rc =
+        cli_check_weight_options(cmd, argv[optind], &a->ropt, a->weights_file);
     if (rc != EXIT_OK)
       return rc;
   }

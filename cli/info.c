@@ -54,8 +54,8 @@ static void print_row(const char *label, const double *v, size_t n) {
  * model stores them (gmix_covariance_shape): per component a matrix, a row
  * of variances or one variance; a matrix shared by every component is
  * printed once after the components. */
-static void print_covariance(const double *cov, size_t ndim,
-                             const size_t *dims, const char *label) {
+static void print_covariance(const double *cov, size_t ndim, const size_t *dims,
+                             const char *label) {
   if (ndim == 2) { /* one d x d matrix */
     for (size_t i = 0; i < dims[0]; i++)
       print_row(i ? "" : label, cov + i * dims[1], dims[1]);

@@ -4,11 +4,11 @@
  *
  * It lives with the other commands because it is one: it shares gmix
  * fit's options, manual text and summary (fit_common.c) and the
- * command-line helpers, model output among them (common.c); only how the data are shared among
- * the ranks and the fit call differ. Every rank parses the same command
- * line and reads only its own share of the data; every failure is agreed
- * on (gmix_mpi_agree) before the next collective, so each rank returns the
- * same exit code; only rank 0 prints, writes the model and the summary.
+ * command-line helpers, model output among them (common.c); only how the data
+ * are shared among the ranks and the fit call differ. Every rank parses the
+ * same command line and reads only its own share of the data; every failure is
+ * agreed on (gmix_mpi_agree) before the next collective, so each rank returns
+ * the same exit code; only rank 0 prints, writes the model and the summary.
  */
 #include <glob.h>
 #include <inttypes.h>

@@ -74,9 +74,10 @@ static int write_scores(const gmix_model *m, const gmix_table *t,
     return EXIT_DATA;
   }
   scores sc = {n, lp};
-  int rc = gmix_score_samples(m, gmix_table_data(t), n, d, 0, lp, &err) != GMIX_OK
-               ? cli_fail(&err)
-               : cli_write_output(output, print_scores, &sc);
+  int rc =
+      gmix_score_samples(m, gmix_table_data(t), n, d, 0, lp, &err) != GMIX_OK
+          ? cli_fail(&err)
+          : cli_write_output(output, print_scores, &sc);
   free(lp);
   return rc;
 }

@@ -255,8 +255,9 @@ static int on_cell(const gmix_select_cell *cell, size_t done, size_t total,
                    void *user) {
   if (!cli_progress_due(user))
     return 0;
-  fprintf(stderr, "\rgmix: select: %zu of %zu candidates done (last: %s, K = "
-                  "%zu)\033[K",
+  fprintf(stderr,
+          "\rgmix: select: %zu of %zu candidates done (last: %s, K = "
+          "%zu)\033[K",
           done, total, gmix_covariance_type_name(cell->covariance_type),
           cell->n_components);
   fflush(stderr);
@@ -337,7 +338,9 @@ static void print_grid(FILE *f, const gmix_select_result *r, size_t n_types,
       fprintf(f, "%*zu", kwidth, c->n_components);
     cell_text(c, which, buf, sizeof buf);
     fprintf(f, "%*s%*s%s", TABLE_GAP, "", width, buf,
-            i == best ? "*" : last ? "" : " ");
+            i == best ? "*"
+            : last    ? ""
+                      : " ");
     if (last)
       fputc('\n', f);
   }
@@ -371,8 +374,8 @@ static void print_table(FILE *f, const void *data) {
   }
   const gmix_select_cell *b = gmix_select_result_cell(r, best);
   fprintf(f, "best: %s, K = %zu (marked *), %s %.10g\n",
-          gmix_covariance_type_name(b->covariance_type), b->n_components,
-          upper, criterion_of(b, which));
+          gmix_covariance_type_name(b->covariance_type), b->n_components, upper,
+          criterion_of(b, which));
   fprintf(f,
           "      log-likelihood %.10g, %zu parameters, %s after %zu "
           "iterations\n",
@@ -476,5 +479,5 @@ done:
 }
 
 const cli_command cli_select = {
-    "select", "choose K and the covariance type by BIC, AIC or ICL",
-    run_select, select_manual};
+    "select", "choose K and the covariance type by BIC, AIC or ICL", run_select,
+    select_manual};

@@ -287,7 +287,8 @@ typedef struct gmix_options {
  * with the size of their own mirror of the struct. A size below that of
  * the first versioned struct leaves `opt` untouched. */
 GMIX_API void gmix_options_init_size(gmix_options *opt, size_t size);
-#define gmix_options_init(opt) gmix_options_init_size((opt), sizeof(gmix_options))
+#define gmix_options_init(opt)                                                 \
+  gmix_options_init_size((opt), sizeof(gmix_options))
 
 /* Check options alone (without data): GMIX_OK or GMIX_EINVAL with a message
  * naming the field. */
@@ -401,8 +402,8 @@ GMIX_API gmix_status gmix_stats_merge(gmix_stats *into, const gmix_stats *from,
  * new model has no fit report. GMIX_OK, GMIX_EINVAL (no rows of positive
  * weight), GMIX_ENOTPD, GMIX_ECOLLAPSE, GMIX_ENOMEM. */
 GMIX_API gmix_status gmix_stats_mstep(const gmix_stats *s,
-                                      const gmix_options *opt,
-                                      gmix_model **out, gmix_error *err);
+                                      const gmix_options *opt, gmix_model **out,
+                                      gmix_error *err);
 
 /* Sum of the weights of the rows accumulated (0 for NULL). */
 GMIX_API double gmix_stats_weight(const gmix_stats *s);
@@ -687,8 +688,7 @@ typedef enum gmix_criterion {
 GMIX_API const char *gmix_criterion_name(gmix_criterion criterion);
 /* Parse a criterion name (exact, lower case). GMIX_EINVAL if unknown (the
  * message lists the known names). */
-GMIX_API gmix_status gmix_criterion_parse(const char *name,
-                                          gmix_criterion *out,
+GMIX_API gmix_status gmix_criterion_parse(const char *name, gmix_criterion *out,
                                           gmix_error *err);
 
 /* ------------------------------------------------------------------------
@@ -806,27 +806,27 @@ GMIX_API void gmix_select_options_init_size(gmix_select_options *opt,
 
 /* Check sweep options alone (without data): GMIX_OK or GMIX_EINVAL with a
  * message naming the field. */
-GMIX_API gmix_status gmix_select_options_validate(const gmix_select_options *opt,
-                                                  gmix_error *err);
+GMIX_API gmix_status
+gmix_select_options_validate(const gmix_select_options *opt, gmix_error *err);
 
 /* One cell of the table, filled by the library (never copy it into your
  * own struct: read it through the pointer; fields are only appended). */
 struct gmix_select_cell {
   gmix_covariance_type covariance_type;
-  size_t n_components;     /* K                                           */
-  gmix_status status;      /* GMIX_OK, or why it could not be fitted     */
-  size_t n_parameters;     /* free parameters (gmix_model_n_parameters)  */
+  size_t n_components; /* K                                           */
+  gmix_status status;  /* GMIX_OK, or why it could not be fitted     */
+  size_t n_parameters; /* free parameters (gmix_model_n_parameters)  */
   /* Of the cell's best fit; NaN when status is not GMIX_OK: */
-  double log_likelihood;   /* Σ w log p(x), the total (not the mean)     */
-  double bic, aic, icl;    /* as gmix_bic, gmix_aic, gmix_icl: lower is
-                              better                                     */
-  double bic_mclust;       /* 2 log_likelihood - p log(Σ w) = -bic:
-                              mclust's sign, higher is better            */
-  int converged;           /* the best fit converged before max_iter     */
-  size_t n_iter;           /* EM iterations of the best fit              */
+  double log_likelihood;       /* Σ w log p(x), the total (not the mean)     */
+  double bic, aic, icl;        /* as gmix_bic, gmix_aic, gmix_icl: lower is
+                                  better                                     */
+  double bic_mclust;           /* 2 log_likelihood - p log(Σ w) = -bic:
+                                  mclust's sign, higher is better            */
+  int converged;               /* the best fit converged before max_iter     */
+  size_t n_iter;               /* EM iterations of the best fit              */
   gmix_init_method best_start; /* the start of the best fit              */
-  size_t best_init;        /* its restart, 0 .. fit.n_init-1            */
-  size_t n_failed;         /* fits of this cell that failed              */
+  size_t best_init;            /* its restart, 0 .. fit.n_init-1            */
+  size_t n_failed;             /* fits of this cell that failed              */
   char message[GMIX_ERROR_MESSAGE_SIZE]; /* why it failed; "" when OK    */
 };
 
@@ -945,8 +945,7 @@ typedef struct gmix_read_options {
 
 /* Fill `opt` with the defaults. A macro over gmix_read_options_init_size,
  * which takes the size of the caller's struct (see gmix_options_init). */
-GMIX_API void gmix_read_options_init_size(gmix_read_options *opt,
-                                          size_t size);
+GMIX_API void gmix_read_options_init_size(gmix_read_options *opt, size_t size);
 #define gmix_read_options_init(opt)                                            \
   gmix_read_options_init_size((opt), sizeof(gmix_read_options))
 

@@ -43,8 +43,8 @@ int gmix__cholesky_lower(double *a, size_t d) {
   /* The factor lands in the column-major lower triangle, the row-major
    * upper one. */
   mirror_lower(a, d);
-  lapack_int info =
-      LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, 'L', (lapack_int)d, a, (lapack_int)d);
+  lapack_int info = LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, 'L', (lapack_int)d, a,
+                                        (lapack_int)d);
   if (info != 0)
     return info > 0 ? (int)info : -1;
   transpose(a, d);
@@ -105,10 +105,9 @@ int gmix__sym_eigen(const double *a, size_t d, double *work, size_t work_size) {
   double *lw = w + d;    /* the rest: dsyev's work space              */
   memcpy(m, a, d * d * sizeof *m);
   mirror_lower(m, d);
-  lapack_int info =
-      LAPACKE_dsyev_work(LAPACK_COL_MAJOR, 'V', 'L', (lapack_int)d, m,
-                         (lapack_int)d, w, lw,
-                         (lapack_int)(work_size - d * d - d));
+  lapack_int info = LAPACKE_dsyev_work(LAPACK_COL_MAJOR, 'V', 'L',
+                                       (lapack_int)d, m, (lapack_int)d, w, lw,
+                                       (lapack_int)(work_size - d * d - d));
   return info != 0;
 }
 
