@@ -107,3 +107,18 @@ gmix_status gmix__cov_invert_variances(double *v, size_t n, size_t *bad) {
   }
   return GMIX_OK;
 }
+
+size_t gmix__cov_no_extra(size_t k, size_t d) {
+  (void)k, (void)d;
+  return 0;
+}
+
+int gmix__cov_factor_unflagged(gmix_model *m, unsigned char *bad) {
+  int nbad = 0;
+  for (size_t c = 0; c < m->k; c++)
+    if (!bad[c] && m->ops->factor(m, c) != GMIX_OK) {
+      bad[c] = 2;
+      nbad++;
+    }
+  return nbad;
+}

@@ -137,6 +137,12 @@ extern const gmix__cov_model gmix__cov_diag;
 extern const gmix__cov_model gmix__cov_spherical;
 
 /* ---- helpers shared by the model files (cov/common.c) */
+/* extra_size of a model that keeps no parameters beside the matrices. */
+size_t gmix__cov_no_extra(size_t k, size_t d);
+/* The end of a per-component M-step: factor every component not flagged
+ * in bad[], flag 2 those that are not positive definite, and return how
+ * many were newly flagged. */
+int gmix__cov_factor_unflagged(gmix_model *m, unsigned char *bad);
 /* U = L^{-T} and its log-determinant from one d x d covariance; scratch
  * holds d*d doubles. GMIX_ENOTPD or GMIX_ENOMEM. */
 gmix_status gmix__cov_factor_matrix(const double *cov, size_t d, double *u,

@@ -22,11 +22,6 @@ static size_t n_free(size_t k, size_t d) {
   return k;
 }
 
-static size_t no_extra(size_t k, size_t d) {
-  (void)k, (void)d;
-  return 0;
-}
-
 static gmix_status factor(gmix_model *m, size_t c) {
   if (gmix__cov_factor_variance(m->cov[c], &m->prec_chol[c]) != GMIX_OK)
     return GMIX_ENOTPD;
@@ -37,7 +32,6 @@ static gmix_status factor(gmix_model *m, size_t c) {
 /* The mean over features of the diagonal variances. */
 static int mstep(gmix_model *m, const gmix__mstep_in *in, unsigned char *bad) {
   size_t k = m->k, d = m->d;
-  int nbad = 0;
   for (size_t c = 0; c < k; c++) {
     if (bad[c])
       continue;
@@ -47,12 +41,7 @@ static int mstep(gmix_model *m, const gmix__mstep_in *in, unsigned char *bad) {
       v += in->s2[c * d + j] * inv - delta[j] * delta[j] + in->reg_covar;
     m->cov[c] = v / (double)d;
   }
-  for (size_t c = 0; c < k; c++)
-    if (!bad[c] && factor(m, c) != GMIX_OK) {
-      bad[c] = 2;
-      nbad++;
-    }
-  return nbad;
+  return gmix__cov_factor_unflagged(m, bad);
 }
 
 static gmix_status from_precisions(gmix_model *m, size_t *bad) {
@@ -110,7 +99,7 @@ const gmix__cov_model gmix__cov_spherical = {
     .size = size,
     .shape = shape,
     .n_free = n_free,
-    .extra_size = no_extra,
+    .extra_size = gmix__cov_no_extra,
     .mstep = mstep,
     .factor = factor,
     .from_precisions = from_precisions,

@@ -23,11 +23,6 @@ static size_t n_free(size_t k, size_t d) {
   return d * (d + 1) / 2;
 }
 
-static size_t no_extra(size_t k, size_t d) {
-  (void)k, (void)d;
-  return 0;
-}
-
 /* The shared factor, and its log-determinant for every component. */
 static gmix_status factor(gmix_model *m, size_t c) {
   double ld = 0.0;
@@ -83,8 +78,8 @@ static int mstep(gmix_model *m, const gmix__mstep_in *in, unsigned char *bad) {
 static gmix_status from_precisions(gmix_model *m, size_t *bad) {
   gmix__cov_mirror_lower(m->cov, 1, m->d);
   *bad = 0;
-  if (gmix__cov_from_precision_matrix(m->cov, m->prec_chol,
-                                      &m->log_det_chol[0], m->d) != GMIX_OK)
+  if (gmix__cov_from_precision_matrix(m->cov, m->prec_chol, &m->log_det_chol[0],
+                                      m->d) != GMIX_OK)
     return GMIX_ENOTPD;
   for (size_t c = 1; c < m->k; c++)
     m->log_det_chol[c] = m->log_det_chol[0];
@@ -102,8 +97,7 @@ static void precisions(const gmix_model *m, double *out) {
 static int axis(const gmix_model *m, size_t s, double *v, double *lambda,
                 double *work, size_t work_size) {
   (void)s;
-  return gmix__top_eigen(m->cov, m->d, v, lambda, work,
-                         work_size);
+  return gmix__top_eigen(m->cov, m->d, v, lambda, work, work_size);
 }
 
 /* The covariance is shared: a split moves only the means. */
@@ -131,7 +125,7 @@ const gmix__cov_model gmix__cov_tied = {
     .size = size,
     .shape = shape,
     .n_free = n_free,
-    .extra_size = no_extra,
+    .extra_size = gmix__cov_no_extra,
     .mstep = mstep,
     .factor = factor,
     .from_precisions = from_precisions,
