@@ -52,6 +52,7 @@
 #ifndef GMIX_H
 #define GMIX_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -89,7 +90,7 @@ GMIX_API const char *gmix_version(void);
   X(EDIM, -7, "dimension mismatch")                                            \
   X(ENOTPD, -8, "covariance matrix is not positive definite")                  \
   X(ECOLLAPSE, -9, "component collapsed and could not be re-seeded")           \
-  X(ECANCELLED, -10, "cancelled by the callback")                              \
+  X(ECANCELLED, -10, "cancelled by the caller")                                \
   X(EIO, -11, "input/output error")                                            \
   X(EPARSE, -12, "malformed input")                                            \
   X(EFORMAT, -13, "invalid model file")
@@ -182,7 +183,8 @@ typedef struct gmix_iteration {
 
 /* Called after every EM iteration; return non-zero to cancel the fit
  * (gmix_fit then returns GMIX_ECANCELLED). Called from the thread that
- * called gmix_fit. */
+ * called gmix_fit. To stop a fit in the middle of an iteration, use
+ * gmix_options.cancel instead. */
 typedef int (*gmix_callback)(const gmix_iteration *it, void *user);
 
 /*
@@ -278,6 +280,24 @@ typedef struct gmix_options {
    * cost. 0 = always every row. With init hc it must be 0 or at least
    * n_components. Default 2000 (mclust's default subset). */
   size_t hc_max_rows;
+  /* Cancellation flag, or NULL (the default). While the call runs it
+   * reads *cancel before every block of rows of each pass over the data
+   * (a block is at most 1024 rows: milliseconds of work), between the
+   * rounds of its k-means initialisation and between EM iterations; once
+   * it reads a non-zero value it stops, frees what it allocated and
+   * returns GMIX_ECANCELLED, naming the restart and iteration it stopped
+   * in, with *out untouched. So a fit stops within milliseconds of the
+   * flag being set, even in the middle of a long iteration (the
+   * hierarchical clustering of init hc, at most hc_max_rows rows, and an
+   * M-step are not interrupted). The flag may be set from a signal
+   * handler (storing to a volatile sig_atomic_t is what a handler may
+   * do) or from another thread: the library reads it with an atomic
+   * load, so a thread should store with one too (__atomic_store_n with
+   * GCC or Clang). The library only reads it, during the call, and never
+   * keeps the pointer; leave the value non-zero until the call returns.
+   * gmix_select passes fit.cancel to every fit of its sweep and also
+   * reads it between cells. */
+  const volatile sig_atomic_t *cancel;
 } gmix_options;
 
 /* Fill `opt` with the documented defaults. Thread-safe. gmix_options_init

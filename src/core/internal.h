@@ -51,6 +51,18 @@ gmix_status gmix__error(gmix_error *err, gmix_status status, const char *fmt,
  * "argument 'name' is NULL". */
 gmix_status gmix__null_argument(gmix_error *err, const char *name);
 
+/* ---- cancellation (gmix_options.cancel) */
+/* 1 when the caller's cancellation flag (may be NULL) is set. The load is
+ * atomic, so that another thread may set the flag while passes run, and
+ * relaxed: the flag orders nothing else. */
+static inline int gmix__cancel_requested(const volatile sig_atomic_t *flag) {
+#if defined(__GNUC__)
+  return flag && __atomic_load_n(flag, __ATOMIC_RELAXED) != 0;
+#else
+  return flag && *flag != 0;
+#endif
+}
+
 /* ---- the model (model.c) */
 struct gmix__cov_model;
 struct gmix_model {

@@ -29,9 +29,9 @@ typedef enum gmix__pass_mode {
 
 /* Where a SCORE or ENTROPY pass leaves its sums in e->total. */
 enum {
-  GMIX__TOTAL_WEIGHT = 0,   /* sum of w                                 */
-  GMIX__TOTAL_LOGLIK = 1,   /* sum of w log p(x)                        */
-  GMIX__TOTAL_ENTROPY = 2,  /* ENTROPY only: -sum_i w_i sum_k r log r   */
+  GMIX__TOTAL_WEIGHT = 0,  /* sum of w                                 */
+  GMIX__TOTAL_LOGLIK = 1,  /* sum of w log p(x)                        */
+  GMIX__TOTAL_ENTROPY = 2, /* ENTROPY only: -sum_i w_i sum_k r log r   */
   GMIX__TOTAL_SCORE_SIZE = 2,
   GMIX__TOTAL_ENTROPY_SIZE = 3
 };
@@ -77,6 +77,13 @@ typedef struct gmix__engine {
   double **work;    /* per-thread work buffers                         */
   size_t work_size; /* doubles per work buffer                         */
   double *block_mem;
+
+  /* The caller's cancellation flag (gmix_options.cancel), or NULL: a pass
+   * reads it before each block and skips the rest of its blocks once it
+   * is set. Set by the engine's owner for the length of one public call
+   * only. */
+  const volatile sig_atomic_t *cancel;
+  int cancelled; /* 1: the last pass stopped early; its results are void */
 } gmix__engine;
 
 /* Default block and chunk sizes for a shape and n rows (see
@@ -105,7 +112,9 @@ void gmix__engine_free(gmix__engine *e);
 void gmix__engine_prepare(gmix__engine *e, const gmix_model *m);
 
 /*
- * One pass over rows x[n][d] with weights w (NULL = ones).
+ * One pass over rows x[n][d] with weights w (NULL = ones). When e->cancel
+ * is set during the pass, the remaining blocks are skipped and
+ * e->cancelled is 1 (else 0): the pass's results are then incomplete.
  * STATS/SCORE/RESP/ENTROPY leave the merged statistics in e->total (SCORE
  * and ENTROPY fill only the GMIX__TOTAL_* entries). LOGP/PROBA/LABELS
  * write `out` (double n, double n*K, size_t n). RESP takes

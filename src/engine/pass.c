@@ -205,6 +205,7 @@ typedef struct pass_ctx {
   void *out;
   gmix__resp_fn resp_fn;
   const void *resp_ctx;
+  int *stopped; /* set (atomically) by a chunk that saw e->cancel */
 } pass_ctx;
 
 /* -sum_k r_k log r_k of one row of responsibilities, with 0 log 0 = 0:
@@ -235,6 +236,11 @@ static void pass_chunk(const void *vctx, size_t r0, size_t r1, double *local,
   double *xs = ws, *z = xs + B * d, *y = z + B * d, *L = y + B * ywidth,
          *lp = L + B * k;
   for (size_t b0 = r0; b0 < r1; b0 += B) {
+    if (gmix__cancel_requested(e->cancel)) {
+#pragma omp atomic write
+      *p->stopped = 1;
+      return;
+    }
     size_t rows = r1 - b0 < B ? r1 - b0 : B;
     const double *xb = x + b0 * d;
     const double *wb = w ? w + b0 : NULL;
@@ -298,8 +304,10 @@ void gmix__engine_pass(gmix__engine *e, const double *x, size_t n,
     acc_size = GMIX__TOTAL_SCORE_SIZE;
   else if (mode == GMIX__PASS_ENTROPY)
     acc_size = GMIX__TOTAL_ENTROPY_SIZE;
-  pass_ctx ctx = {e, x, w, mode, out, resp_fn, resp_ctx};
+  int stopped = 0;
+  pass_ctx ctx = {e, x, w, mode, out, resp_fn, resp_ctx, &stopped};
   gmix__reduce_chunks(n, e->chunk, e->threads, e->work[0], e->work_size,
                       e->work_size - e->layout.size, acc_size, e->total,
                       pass_chunk, &ctx);
+  e->cancelled = stopped;
 }

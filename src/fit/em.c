@@ -60,6 +60,14 @@ static gmix_status validate(const double *x, size_t n, size_t d,
   return gmix__check_weights(w, n, sum_w, err);
 }
 
+/* GMIX_ECANCELLED: the caller's flag stopped restart em->init_index
+ * `during` a phase ("during iteration 3", "in the initialisation"). */
+static gmix_status cancelled(const gmix_em *em, const char *during,
+                             gmix_error *err) {
+  return gmix__error(err, GMIX_ECANCELLED, "cancelled %s of restart %zu",
+                     during, em->init_index);
+}
+
 void gmix_em_free(gmix_em *em) {
   if (!em)
     return;
@@ -182,6 +190,8 @@ static gmix_status initialise(gmix_em *em, const double *x, const double *w,
   }
   if (st == GMIX_OK)
     st = gmix__init_stats(em->eng, &in, err);
+  if (st == GMIX_OK && em->eng->cancelled)
+    st = cancelled(em, "in the initialisation", err);
   if (st == GMIX_OK && opt->standardize)
     gmix__stats_unscale(em->eng, centre, centre + d);
   gmix__free(xz);
@@ -213,6 +223,8 @@ static gmix_status em_alloc(const gmix_options *opt, size_t n, size_t d,
     st = gmix__engine_create(em->cur->ops, k, d, n, opt->block_rows,
                              opt->chunk_rows, opt->threads, &em->eng);
   if (st == GMIX_OK)
+    em->eng->cancel = opt->cancel;
+  if (st == GMIX_OK)
     st = gmix__collapse_init(&em->col, k, d, opt, init_index);
   if (st == GMIX_OK) {
     int overflow = 0;
@@ -232,10 +244,13 @@ static gmix_status em_alloc(const gmix_options *opt, size_t n, size_t d,
 }
 
 /* Hand out a started restart, or free it on failure. The caller's
- * pointers are not kept past the start. */
+ * pointers are not kept past the start (gmix_fit gives the restarts it
+ * runs itself the cancellation flag back for their steps). */
 static gmix_status em_started(gmix_em *em, gmix_status st, gmix_em **out) {
   em->opt.weights_init = em->opt.means_init = em->opt.precisions_init = NULL;
   em->opt.warm_start = NULL;
+  em->opt.cancel = NULL;
+  em->eng->cancel = NULL;
   if (st != GMIX_OK) {
     gmix_em_free(em);
     return st;
@@ -393,6 +408,11 @@ gmix_status gmix_em_step(gmix_em *em, const double *x, size_t n, size_t d,
   double t0 = omp_get_wtime();
   gmix__engine_prepare(em->eng, em->cur);
   gmix__engine_pass(em->eng, x, n, w, GMIX__PASS_STATS, NULL, NULL, NULL);
+  if (em->eng->cancelled) {
+    char during[64];
+    snprintf(during, sizeof during, "during iteration %zu", em->iter + 1);
+    return cancelled(em, during, err);
+  }
   return advance(em, em->eng->total, &em->eng->layout, em->eng->shift, t0, info,
                  converged, err);
 }
@@ -485,13 +505,17 @@ static double evaluate(gmix_em *em, const double *x, const double *w) {
   return em->eng->total[1] / em->eng->total[0];
 }
 
-/* Run one restart to convergence or max_iter. */
+/* Run one restart to convergence or max_iter, polling `cancel` (the
+ * caller's flag) in every pass and between iterations. */
 static gmix_status run_restart(gmix_em *em, const double *x, const double *w,
+                               const volatile sig_atomic_t *cancel,
                                gmix_error *err) {
   const gmix_options *o = &em->opt;
+  em->eng->cancel = cancel;
   if (o->max_iter == 0) {
     em->lower_bound = evaluate(em, x, w);
-    return GMIX_OK;
+    return em->eng->cancelled ? cancelled(em, "evaluating the start", err)
+                              : GMIX_OK;
   }
   for (size_t it = 0; it < o->max_iter; it++) {
     gmix_iteration info;
@@ -504,6 +528,10 @@ static gmix_status run_restart(gmix_em *em, const double *x, const double *w,
                          "cancelled by the callback at iteration %zu of "
                          "restart %zu",
                          info.iteration, info.init);
+    if (gmix__cancel_requested(cancel))
+      return gmix__error(err, GMIX_ECANCELLED,
+                         "cancelled after iteration %zu of restart %zu",
+                         em->iter, em->init_index);
     if (conv)
       break;
   }
@@ -511,13 +539,13 @@ static gmix_status run_restart(gmix_em *em, const double *x, const double *w,
 }
 
 /* Start restart i and run it to convergence or max_iter. */
-static gmix_status run_one(const double *x, size_t n, size_t d,
-                           const double *w, const gmix_options *opt, size_t i,
-                           gmix_em **out, gmix_error *err) {
+static gmix_status run_one(const double *x, size_t n, size_t d, const double *w,
+                           const gmix_options *opt, size_t i, gmix_em **out,
+                           gmix_error *err) {
   gmix_em *em = NULL;
   gmix_status st = gmix_em_start(x, n, d, w, opt, i, &em, err);
   if (st == GMIX_OK)
-    st = run_restart(em, x, w, err);
+    st = run_restart(em, x, w, opt->cancel, err);
   if (st != GMIX_OK) {
     gmix_em_free(em);
     return st;
@@ -529,18 +557,20 @@ static gmix_status run_one(const double *x, size_t n, size_t d,
 /* The model of the restart kept, as gmix_fit returns it. t0 is when the
  * fit began. */
 static gmix_status finish(gmix_em *best, const double *x, const double *w,
-                          const gmix_options *opt, double t0,
-                          gmix_model **out, gmix_error *err) {
+                          const gmix_options *opt, double t0, gmix_model **out,
+                          gmix_error *err) {
   /* A final E-step on the returned parameters, so the report's
    * log-likelihood (and BIC from it) describes the model as returned.
    * With max_iter 0 the restart's evaluation already was that E-step. */
   double ll = opt->max_iter == 0 ? best->lower_bound : evaluate(best, x, w);
+  if (best->eng->cancelled)
+    return cancelled(best, "in the final E-step", err);
   return gmix_em_finish(best, ll, omp_get_wtime() - t0, out, err);
 }
 
 /* Read and check the caller's options into `local`. */
-static gmix_status read_options(const gmix_options *given,
-                                gmix_options *local, gmix_error *err) {
+static gmix_status read_options(const gmix_options *given, gmix_options *local,
+                                gmix_error *err) {
   gmix_status st = gmix__options_read(given, local, err);
   return st == GMIX_OK ? gmix__options_check(local, err) : st;
 }

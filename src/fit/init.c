@@ -23,6 +23,21 @@
 #include "hc.h"
 #include "init.h"
 
+/* GMIX_ECANCELLED when the caller's flag (gmix_options.cancel) is set:
+ * read between the rounds of the k-means passes, whose own passes do not
+ * read it. The engine's passes read it before every block and leave
+ * e->cancelled for the fit driver. */
+static gmix_status cancel_error(const gmix__init_data *in, gmix_error *err) {
+  return gmix__error(err, GMIX_ECANCELLED,
+                     "cancelled in the initialisation of restart %zu",
+                     in->init_index);
+}
+
+static gmix_status check_cancel(const gmix__init_data *in, gmix_error *err) {
+  return gmix__cancel_requested(in->opt->cancel) ? cancel_error(in, err)
+                                                 : GMIX_OK;
+}
+
 /* ---- the k-means passes run on the engine's ordered reduction */
 
 /* Rows per GEMM block in the k-means passes, and the doubles of work space
@@ -185,7 +200,7 @@ static gmix_status kmeanspp(const gmix__init_data *in, gmix__rng *rng,
                 &ctx);
   double pot = pots[0];
 
-  for (size_t c = 1; c < k; c++) {
+  for (size_t c = 1; c < k && (st = check_cancel(in, err)) == GMIX_OK; c++) {
     for (size_t t = 0; t < trials; t++) {
       targets[t] = gmix__rng_uniform(rng) * pot;
       cidx[t] = search_cumsum(in->w, closest, n, targets[t]);
@@ -300,7 +315,10 @@ static gmix_status lloyd(const gmix__init_data *in, double *centres,
   }
   double tol = in->kmeans_tol * var / (double)d;
 
+  gmix_status st = GMIX_OK;
   for (size_t it = 0; it < in->kmeans_max_iter; it++) {
+    if ((st = check_cancel(in, err)) != GMIX_OK)
+      break;
     row_norms(centres, k, d, cn);
     reduce_chunks(in->n, in->chunk, in->threads, k * d + k, work, scratch,
                   total, lloyd_assign, &ctx);
@@ -321,7 +339,7 @@ static gmix_status lloyd(const gmix__init_data *in, double *centres,
   }
   gmix__free(total);
   gmix__free(scratch);
-  return GMIX_OK;
+  return st;
 }
 
 /* ---- responsibility functions for the engine's RESP pass */
@@ -525,6 +543,10 @@ static gmix_status hc_extend(gmix__engine *e, const gmix__init_data *in,
   if (st == GMIX_OK) {
     gmix__engine_pass(e, xs, m, ws, GMIX__PASS_RESP, NULL, resp_label_array,
                       labels);
+    if (e->cancelled)
+      st = cancel_error(in, err);
+  }
+  if (st == GMIX_OK) {
     double nk_sum = 0.0;
     for (size_t c = 0; c < in->k; c++)
       nk_sum += e->total[e->layout.nk + c];
@@ -574,6 +596,8 @@ static gmix_status hc_start(gmix__engine *e, const gmix__init_data *in,
   st = gmix__hc_transform(xs, m, d, ws, &z, &q, err);
   if (st == GMIX_OK)
     st = gmix__hc_merges(z, m, q, ws, k, in->threads, merges, err);
+  if (st == GMIX_OK)
+    st = check_cancel(in, err);
   if (st != GMIX_OK)
     goto done;
   gmix__hc_labels(merges, m, k, labels);

@@ -69,6 +69,7 @@ gmix_status gmix_predict_proba(const gmix_model *m, const double *x, size_t n,
  * and, in ENTROPY mode, the classification entropy (else 0). */
 static gmix_status totals(const gmix_model *m, const double *x, size_t n,
                           size_t d, const double *w, size_t threads,
+                          const volatile sig_atomic_t *cancel,
                           gmix__pass_mode mode, const void *out,
                           double sums[GMIX__TOTAL_ENTROPY_SIZE],
                           gmix_error *err) {
@@ -86,7 +87,12 @@ static gmix_status totals(const gmix_model *m, const double *x, size_t n,
   st = begin(m, x, n, d, threads, out, &e, err);
   if (st != GMIX_OK)
     return st;
+  e->cancel = cancel;
   gmix__engine_pass(e, x, n, w, mode, NULL, NULL, NULL);
+  if (e->cancelled) {
+    gmix__engine_free(e);
+    return gmix__error(err, GMIX_ECANCELLED, "cancelled while scoring");
+  }
   sums[GMIX__TOTAL_WEIGHT] = e->total[GMIX__TOTAL_WEIGHT];
   sums[GMIX__TOTAL_LOGLIK] = e->total[GMIX__TOTAL_LOGLIK];
   sums[GMIX__TOTAL_ENTROPY] =
@@ -100,7 +106,7 @@ gmix_status gmix_score(const gmix_model *m, const double *x, size_t n, size_t d,
                        gmix_error *err) {
   double sums[GMIX__TOTAL_ENTROPY_SIZE] = {0};
   gmix_status st =
-      totals(m, x, n, d, w, threads, GMIX__PASS_SCORE, out, sums, err);
+      totals(m, x, n, d, w, threads, NULL, GMIX__PASS_SCORE, out, sums, err);
   if (st == GMIX_OK)
     *out = sums[GMIX__TOTAL_LOGLIK] / sums[GMIX__TOTAL_WEIGHT];
   return st;
@@ -122,11 +128,12 @@ static void from_sums(const gmix_model *m, const double *sums,
 
 gmix_status gmix__criteria_compute(const gmix_model *m, const double *x,
                                    size_t n, size_t d, const double *w,
-                                   size_t threads, gmix__criteria *out,
-                                   gmix_error *err) {
+                                   size_t threads,
+                                   const volatile sig_atomic_t *cancel,
+                                   gmix__criteria *out, gmix_error *err) {
   double sums[GMIX__TOTAL_ENTROPY_SIZE] = {0};
-  gmix_status st =
-      totals(m, x, n, d, w, threads, GMIX__PASS_ENTROPY, out, sums, err);
+  gmix_status st = totals(m, x, n, d, w, threads, cancel, GMIX__PASS_ENTROPY,
+                          out, sums, err);
   if (st == GMIX_OK)
     from_sums(m, sums, out);
   return st;
@@ -140,7 +147,7 @@ static gmix_status criterion(const gmix_model *m, const double *x, size_t n,
   double sums[GMIX__TOTAL_ENTROPY_SIZE] = {0};
   gmix__pass_mode mode =
       which == GMIX_CRITERION_ICL ? GMIX__PASS_ENTROPY : GMIX__PASS_SCORE;
-  gmix_status st = totals(m, x, n, d, w, threads, mode, out, sums, err);
+  gmix_status st = totals(m, x, n, d, w, threads, NULL, mode, out, sums, err);
   if (st != GMIX_OK)
     return st;
   gmix__criteria c;

@@ -6,9 +6,9 @@
  * A candidate (a "cell") runs each of its starts with restarts, one
  * restart at a time through the EM driver, and keeps the fit of highest
  * log-likelihood as gmix_fit ranks them; one engine pass over that model
- * then gives every criterion. Cells that cannot be fitted are recorded with their status,
- * and only what concerns the whole sweep (bad arguments, no memory, a
- * cancel) fails the call. The cells run either in parallel or in turn
+ * then gives every criterion. Cells that cannot be fitted are recorded with
+ * their status, and only what concerns the whole sweep (bad arguments, no
+ * memory, a cancel) fails the call. The cells run either in parallel or in turn
  * (gmix.h states the rule); each fit is bit-identical for any thread
  * count, so the table is too.
  */
@@ -296,9 +296,10 @@ static double cell_plan(const sweep *s, size_t i, gmix_select_cell *c) {
 /* Fit cell i (planned by cell_plan): every start with every restart,
  * keeping the fit of highest log-likelihood, ranked as gmix_fit ranks its
  * restarts (the lower bound of the last iteration; ties: the first), so
- * that gmix_fit with one start reproduces the cell; then its criteria. A candidate that cannot be fitted is recorded in the cell and
- * gives GMIX_OK with *best NULL; a failure of the sweep is returned with
- * its message in err. */
+ * that gmix_fit with one start reproduces the cell; then its criteria. A
+ * candidate that cannot be fitted is recorded in the cell and gives GMIX_OK
+ * with *best NULL; a failure of the sweep is returned with its message in err.
+ */
 static gmix_status fit_cell(sweep *s, size_t i, gmix_model **best,
                             gmix_error *err) {
   gmix_select_cell *c = &s->res->cells[i];
@@ -360,8 +361,9 @@ static gmix_status fit_cell(sweep *s, size_t i, gmix_model **best,
   gmix__criteria cr;
   gmix_error ce;
   ce.message[0] = '\0';
-  gmix_status st = gmix__criteria_compute(keep, s->x, s->n, s->d, s->w,
-                                          s->fit_threads, &cr, &ce);
+  gmix_status st =
+      gmix__criteria_compute(keep, s->x, s->n, s->d, s->w, s->fit_threads,
+                             s->opt.fit.cancel, &cr, &ce);
   if (st != GMIX_OK) {
     gmix_model_free(keep);
     return gmix__error(err, st, "%s, K = %zu: %s", type, c->n_components,
@@ -433,7 +435,13 @@ static void run_cell(sweep *s, size_t i) {
   gmix_model *m = NULL;
   gmix_error e;
   e.message[0] = '\0';
-  gmix_status st = fit_cell(s, i, &m, &e);
+  /* The caller's flag: each fit reads it too, but a cell that is not
+   * attempted has no fit to read it. */
+  gmix_status st =
+      gmix__cancel_requested(s->opt.fit.cancel)
+          ? gmix__error(&e, GMIX_ECANCELLED, "cancelled before cell %zu of %zu",
+                        i + 1, s->res->n_cells)
+          : fit_cell(s, i, &m, &e);
   if (st != GMIX_OK)
     record_failure(s, st, &e);
   else

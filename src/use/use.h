@@ -19,11 +19,14 @@ typedef struct gmix__criteria {
 } gmix__criteria;
 
 /* Every criterion of m on x[n][d] (weights w, NULL = ones) from one pass
- * of the engine; `threads` as gmix_bic. Statuses as gmix_bic. */
+ * of the engine; `threads` as gmix_bic. The pass reads `cancel` (a
+ * gmix_options.cancel flag, may be NULL) before every block and gives
+ * GMIX_ECANCELLED once it is set. Statuses as gmix_bic. */
 gmix_status gmix__criteria_compute(const gmix_model *m, const double *x,
                                    size_t n, size_t d, const double *w,
-                                   size_t threads, gmix__criteria *out,
-                                   gmix_error *err);
+                                   size_t threads,
+                                   const volatile sig_atomic_t *cancel,
+                                   gmix__criteria *out, gmix_error *err);
 
 /* The value of one criterion among them; NaN for an invalid one. */
 double gmix__criteria_value(const gmix__criteria *c, gmix_criterion which);
@@ -31,10 +34,10 @@ double gmix__criteria_value(const gmix__criteria *c, gmix_criterion which);
 /* How a sweep spreads its cells over threads (gmix.h, "Model selection",
  * states the rule AUTO follows). */
 typedef enum gmix__select_plan {
-  GMIX__SELECT_AUTO,     /* by the documented rule                      */
-  GMIX__SELECT_CELLS,    /* cells in parallel, one thread each          */
-  GMIX__SELECT_IN_TURN   /* cells one after another, each fit on every
-                            thread                                      */
+  GMIX__SELECT_AUTO,   /* by the documented rule                      */
+  GMIX__SELECT_CELLS,  /* cells in parallel, one thread each          */
+  GMIX__SELECT_IN_TURN /* cells one after another, each fit on every
+                          thread                                      */
 } gmix__select_plan;
 
 /* gmix_select with its plan forced, so tests can check that both plans
