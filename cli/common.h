@@ -42,7 +42,13 @@ extern const cli_command cli_fit, cli_select, cli_predict, cli_score,
   "          columns, fewer rows than components), or a model file is\n"       \
   "          invalid\n"                                                        \
   "       3  numerical failure: a covariance is not positive definite or a\n"  \
-  "          component collapsed and could not be re-seeded\n"
+  "          component collapsed and could not be re-seeded\n"                 \
+  "       130, 143\n"                                                          \
+  "          interrupted by SIGINT (Ctrl-C) or SIGTERM. fit and select stop\n" \
+  "          within milliseconds, even in the middle of an iteration, say\n"   \
+  "          so in one line and write nothing: a file they would have\n"       \
+  "          replaced is left as it was. A signal that comes once they\n"      \
+  "          have begun writing their results lets the writing finish.\n"
 
 /* The data-reading options shared by fit, predict and score. */
 #define CLI_DATA_OPTIONS_HELP                                                  \

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fit_common.h"
+#include "interrupt.h"
 
 static const char *const fit_manual[] = {
     "NAME\n"
@@ -47,6 +48,7 @@ static int run_fit(int argc, char **argv) {
 
   if ((rc = cli_check_output_folder(a.output, "model file")) != EXIT_OK)
     return rc;
+  cli_interrupt_install();
   gmix_model *start = NULL, *m = NULL;
   gmix_table *t = NULL;
   double *wbuf = NULL;
@@ -78,8 +80,11 @@ static int run_fit(int argc, char **argv) {
   cli_fit_progress_start(&p, &a);
   gmix_error err;
   err.message[0] = '\0';
+  a.opt.cancel = cli_interrupt_flag();
   gmix_status s = gmix_fit(gmix_table_data(t), n, d, w, &a.opt, &m, &err);
   cli_fit_progress_end(&p);
+  if ((rc = cli_interrupt_check()) >= 0)
+    goto done;
   if (s != GMIX_OK) {
     rc = cli_fail(&err);
     goto done;
@@ -94,6 +99,7 @@ static int run_fit(int argc, char **argv) {
     rc = cli_fail(&err);
     goto done;
   }
+  cli_interrupt_commit();
   if (a.output && (rc = cli_write_model(m, a.output)) != EXIT_OK)
     goto done;
   cli_fit_print_summary(&a, m, n, d, bic, aic);

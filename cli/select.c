@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "interrupt.h"
 
 static const char *const select_manual[] = {
     "NAME\n"
@@ -439,6 +440,7 @@ static int run_select(int argc, char **argv) {
   int rc = parse_args(argc, argv, &a);
   if (rc >= 0)
     goto done;
+  cli_interrupt_install();
   if ((rc = cli_check_output_folder(a.output, "model file")) != EXIT_OK ||
       (rc = cli_check_output_folder(a.table, "table")) != EXIT_OK ||
       (rc = cli_read_data(a.data, &a.ropt, &t)) != EXIT_OK)
@@ -455,14 +457,18 @@ static int run_select(int argc, char **argv) {
   size_t n = gmix_table_rows(t), d = gmix_table_cols(t);
   gmix_error err;
   err.message[0] = '\0';
+  a.opt.fit.cancel = cli_interrupt_flag();
   gmix_status s = gmix_select(gmix_table_data(t), n, d, w, &a.opt, &r, &err);
   cli_progress_end(&p);
+  if ((rc = cli_interrupt_check()) >= 0)
+    goto done;
   if (s != GMIX_OK) {
     rc = cli_fail(&err);
     goto done;
   }
   int have_best = gmix_select_result_best(r) != GMIX_SELECT_NONE;
   select_output out = {&a, r, n, d};
+  cli_interrupt_commit();
   if ((a.table && (rc = cli_write_output(a.table, print_csv, &out)) != 0) ||
       (a.output && have_best && (rc = save_best(r, t, a.output)) != 0))
     goto done;

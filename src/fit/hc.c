@@ -199,6 +199,7 @@ typedef struct hc_state {
   size_t n_live;
   double *work; /* threads x (q*q + q) doubles                    */
   size_t work_size;
+  const volatile sig_atomic_t *cancel; /* the caller's flag, or NULL   */
 } hc_state;
 
 /* The table entry of the pair {i, j}, i != j. */
@@ -322,7 +323,8 @@ static void first_costs(hc_state *h, size_t threads) {
     double *work = thread_work(h);
 #pragma omp for schedule(dynamic, HC_GRAIN)
     for (long i = 1; i < n; i++)
-      for (size_t j = 0; j < (size_t)i; j++)
+      for (size_t j = 0; j < (size_t)i && !gmix__cancel_requested(h->cancel);
+           j++)
         *pair(h, (size_t)i, j) =
             merged_term(h, (size_t)i, j, work) - h->term[i] - h->term[j];
 #pragma omp for schedule(dynamic, HC_GRAIN)
@@ -426,6 +428,15 @@ static gmix_status hc_alloc(hc_state *h, size_t n, size_t q, size_t threads) {
 gmix_status gmix__hc_merges(const double *z, size_t n, size_t q,
                             const double *w, size_t k, size_t threads,
                             gmix__hc_merge *merges, gmix_error *err) {
+  return gmix__hc_merges_cancellable(z, n, q, w, k, threads, NULL, merges, err);
+}
+
+gmix_status gmix__hc_merges_cancellable(const double *z, size_t n, size_t q,
+                                        const double *w, size_t k,
+                                        size_t threads,
+                                        const volatile sig_atomic_t *cancel,
+                                        gmix__hc_merge *merges,
+                                        gmix_error *err) {
   if (k >= n)
     return GMIX_OK;
   hc_state h;
@@ -459,9 +470,15 @@ gmix_status gmix__hc_merges(const double *z, size_t n, size_t q,
     h.live[i] = i;
   }
   h.n_live = n;
+  h.cancel = cancel;
   first_costs(&h, threads);
 
   for (size_t step = 0; h.n_live > k; step++) {
+    if (gmix__cancel_requested(cancel)) {
+      hc_free(&h);
+      return gmix__error(err, GMIX_ECANCELLED,
+                         "hc: cancelled after %zu of %zu merges", step, n - k);
+    }
     size_t a;
     for (;;) { /* the least kept cost, once it is not a stale bound */
       a = SIZE_MAX;

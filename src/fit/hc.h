@@ -51,6 +51,16 @@ gmix_status gmix__hc_merges(const double *z, size_t n, size_t q,
                             const double *w, size_t k, size_t threads,
                             gmix__hc_merge *merges, gmix_error *err);
 
+/* As gmix__hc_merges, reading the caller's flag `cancel`
+ * (gmix_options.cancel, may be NULL) between the pair costs it computes
+ * first and before every merge: GMIX_ECANCELLED once it is set. */
+gmix_status gmix__hc_merges_cancellable(const double *z, size_t n, size_t q,
+                                        const double *w, size_t k,
+                                        size_t threads,
+                                        const volatile sig_atomic_t *cancel,
+                                        gmix__hc_merge *merges,
+                                        gmix_error *err);
+
 /* Cut a merge sequence of n rows at k clusters (merges holds at least the
  * first n - k): labels[n] receive 0 .. k-1, numbered in the order of each
  * cluster's first row (mclust's hclass numbering). */

@@ -595,9 +595,10 @@ static gmix_status hc_start(gmix__engine *e, const gmix__init_data *in,
   }
   st = gmix__hc_transform(xs, m, d, ws, &z, &q, err);
   if (st == GMIX_OK)
-    st = gmix__hc_merges(z, m, q, ws, k, in->threads, merges, err);
-  if (st == GMIX_OK)
-    st = check_cancel(in, err);
+    st = gmix__hc_merges_cancellable(z, m, q, ws, k, in->threads,
+                                     in->opt->cancel, merges, err);
+  if (st == GMIX_ECANCELLED)
+    st = cancel_error(in, err);
   if (st != GMIX_OK)
     goto done;
   gmix__hc_labels(merges, m, k, labels);
