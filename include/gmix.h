@@ -959,8 +959,16 @@ typedef struct gmix_read_options {
                                 NULL for none. Default NULL.               */
   int drop_bad_rows; /* 0 refuses a bad cell or ragged row with an error;
                         1 drops such rows and counts them. Default 0.      */
-  int allow_mmap;    /* 1 lets large float64 C-order little-endian .npy
-                        files be memory-mapped instead of copied. Default 1. */
+  /* 1 lets large float64 C-order little-endian .npy files be memory-
+   * mapped instead of copied, which saves the copy's time and memory. Only
+   * for files that nothing truncates while the table lives: the table's
+   * data are then the file's pages, and reading a page that another
+   * process cut off the file raises SIGBUS, which kills a program that
+   * does not handle it. A file found shorter than its shape when it is
+   * mapped is refused (GMIX_EPARSE), as a copy would refuse it.
+   * 0 copies every file, so a file that changes after gmix_table_read
+   * returns cannot affect the table. Default 0. */
+  int allow_mmap;
 } gmix_read_options;
 
 /* Fill `opt` with the defaults. A macro over gmix_read_options_init_size,

@@ -5,9 +5,10 @@
  * header that is a Python dict literal such as
  *   {'descr': '<f8', 'fortran_order': False, 'shape': (1000, 3), }
  * and then the raw array. We read float64 and float32 in either byte order
- * and either memory order, 1-D (n,) as n x 1 and 2-D (n, d). Large
- * little-endian float64 C-order files are memory-mapped; everything else is
- * converted into a fresh row-major double array.
+ * and either memory order, 1-D (n,) as n x 1 and 2-D (n, d), into a fresh
+ * row-major double array. Large little-endian float64 C-order files may be
+ * memory-mapped instead when the caller allows it (allow_mmap), since a
+ * mapping of a file that another process truncates raises SIGBUS.
  *
  * The whole-file reader, the part reader and the block stream share one
  * path: the header is read once, and any run of rows is then read by file
@@ -660,6 +661,20 @@ gmix_status gmix__npy_take(gmix__npy *z, gmix_table *t, gmix_error *err) {
     if (start + bytes - from <= SIZE_MAX) {
       size_t len = (size_t)(start + bytes - from);
       void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, z->fd, (off_t)from);
+      /* A file cut short since its header was read would raise SIGBUS on
+       * the first page past its new end: see that it is still whole once
+       * mapped. (One cut later is the caller's risk: gmix.h,
+       * allow_mmap.) */
+      struct stat sb;
+      uint64_t now = fstat(z->fd, &sb) == 0 ? (uint64_t)sb.st_size : 0;
+      if (map != MAP_FAILED && now < start + bytes) {
+        munmap(map, len);
+        return gmix__error(err, GMIX_EPARSE,
+                           "%s: truncated while being read: rows %zu to %zu "
+                           "end at byte %ju, the file now has %ju bytes",
+                           z->file, row_base + 1, row_base + m,
+                           (uintmax_t)(start + bytes), (uintmax_t)now);
+      }
       if (map != MAP_FAILED) {
         posix_madvise(map, len, POSIX_MADV_SEQUENTIAL);
         t->map = map;

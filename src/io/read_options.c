@@ -17,7 +17,7 @@ static void defaults(gmix_read_options *opt) {
   opt->columns = NULL;
   opt->weight_column = NULL;
   opt->drop_bad_rows = 0;
-  opt->allow_mmap = 1;
+  opt->allow_mmap = 0;
 }
 
 /* The first gmix_read_options that carried struct_size ends with

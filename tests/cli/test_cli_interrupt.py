@@ -2,11 +2,14 @@
 command stops in the middle of an EM iteration, exits with 128 + the
 signal number and one line on standard error, leaves no temporary file
 and leaves the files it would have replaced byte for byte as they were.
+And a data file cut short by another process while a fit runs does not
+kill it (no SIGBUS from a mapping): the rows were read into memory.
 
 The data are large enough that one EM iteration takes seconds on one
 thread, so that "in the middle of an iteration" and the bound on the stop
 time mean something; the bound is generous, for a loaded machine.
 """
+import json
 import os
 import re
 import signal
@@ -122,3 +125,18 @@ def test_interrupt_while_reading_ends_at_once(tmp_path):
     assert rc == 130, err
     assert err == "gmix: interrupted by SIGINT; nothing was written\n", err
     assert os.listdir(tmp_path) == []
+
+
+def test_data_truncated_during_the_fit(tmp_path, big):
+    data = tmp_path / "data.npy"
+    data.write_bytes(big.read_bytes())
+    p = start("fit", data, "-k", K, "--init", "random", "--threads", 1,
+              "--tol", 0, "--max-iter", 2, "-v", "-o", tmp_path / "m.json")
+    line = p.stderr.readline()
+    assert "iteration   1" in line, line
+    # Cut the file to its first page while iteration 2 runs over the rows.
+    os.truncate(data, 4096)
+    out, err = p.communicate(timeout=600)
+    assert p.returncode == 0, err
+    assert "iteration   2" in err
+    assert json.loads((tmp_path / "m.json").read_text())["n_components"] == K

@@ -546,7 +546,7 @@ static void test_invalid_arguments(void **state) {
   assert_null(opt.columns);
   assert_null(opt.weight_column);
   assert_int_equal(opt.drop_bad_rows, 0);
-  assert_int_equal(opt.allow_mmap, 1);
+  assert_int_equal(opt.allow_mmap, 0);
 }
 
 int main(void) {

@@ -194,6 +194,7 @@ static void test_npy_faults(void **state) {
 
   gmix_read_options opt;
   gmix_read_options_init(&opt);
+  opt.allow_mmap = 1;
   read_with_faults(p, &opt, n); /* mapped */
   read_parts_with_faults(p, &opt, 2, n);
   stream_with_faults(p, &opt, 4096, n);

@@ -3,6 +3,7 @@
  * memory order and format version we accept, memory mapping, the error
  * messages, and atomic writes.
  */
+#include <fcntl.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -239,8 +240,9 @@ static void test_selection_and_weights(void **state) {
   assert_non_null(strstr(msg, "unknown column 'a'"));
 }
 
-/* A large little-endian float64 C-order file is mapped, and still checked
- * for non-finite values. */
+/* A large little-endian float64 C-order file is mapped when the options
+ * allow it (by default it is copied), and still checked for non-finite
+ * values. */
 static void test_mapping(void **state) {
   (void)state;
   const size_t n = 40000, d = 4; /* 1.28 MB */
@@ -252,17 +254,19 @@ static void test_mapping(void **state) {
   const char *p = io_test_path(1, "big.npy");
   gmix_error err;
   assert_int_equal(gmix_npy_write(p, x, n, d, &err), GMIX_OK);
-  gmix_table *t = io_test_read_ok(p, NULL);
+  gmix_read_options opt, mapped;
+  gmix_read_options_init(&mapped);
+  mapped.allow_mmap = 1;
+  gmix_table *t = io_test_read_ok(p, &mapped);
   assert_int_equal(gmix_table_is_mapped(t), 1);
   assert_int_equal(gmix_table_rows(t), n);
   assert_int_equal(gmix_table_cols(t), d);
   assert_memory_equal(gmix_table_data(t), x, n * d * sizeof *x);
   gmix_table_free(t);
 
-  gmix_read_options opt;
   gmix_read_options_init(&opt);
-  opt.allow_mmap = 0;
-  t = io_test_read_ok(p, &opt);
+  assert_int_equal(opt.allow_mmap, 0);
+  t = io_test_read_ok(p, &opt); /* the default: a copy */
   assert_int_equal(gmix_table_is_mapped(t), 0);
   assert_memory_equal(gmix_table_data(t), x, n * d * sizeof *x);
   gmix_table_free(t);
@@ -282,6 +286,7 @@ static void test_mapping(void **state) {
   char want[600];
   snprintf(want, sizeof want, "%s: row %zu, column 2 is inf", p, n - 2);
   assert_string_equal(msg, want);
+  assert_string_equal(io_test_read_fail(p, &mapped, GMIX_ENONFINITE), want);
 
   opt.columns = NULL;
   opt.drop_bad_rows = 1;
@@ -371,6 +376,77 @@ static void test_write_atomic(void **state) {
   assert_int_equal(io_test_dir_entries(), 1);
 }
 
+/* Whether msg starts with "<path>: truncated". */
+static void assert_truncated(const char *msg, const char *path) {
+  char want[600];
+  snprintf(want, sizeof want, "%s: truncated", path);
+  if (strncmp(msg, want, strlen(want)) != 0)
+    fail_msg("'%s' does not start with '%s'", msg, want);
+}
+
+/* A file cut short by another process while it is being read: between
+ * the header and the data (the window inside gmix_table_read, whether it
+ * maps or copies), and while a block reader has it open. Each is a clean
+ * error naming the file, never a SIGBUS; a table copied before the cut
+ * keeps its rows. */
+static void test_truncated_while_reading(void **state) {
+  (void)state;
+  const size_t n = 50000, d = 4; /* 1.6 MB: large enough to be mapped */
+  assert_true(n * d * 8 >= GMIX__NPY_MMAP_MIN_BYTES);
+  double *x = malloc(n * d * sizeof *x);
+  assert_non_null(x);
+  for (size_t k = 0; k < n * d; k++)
+    x[k] = (double)k;
+  const char *p = io_test_path(1, "cut.npy");
+  gmix_error err;
+  struct stat sb;
+  for (int map = 0; map <= 1; map++) {
+    assert_int_equal(gmix_npy_write(p, x, n, d, &err), GMIX_OK);
+    assert_int_equal(stat(p, &sb), 0);
+    off_t header = sb.st_size - (off_t)(n * d * 8);
+    gmix_read_options opt;
+    gmix_read_options_init(&opt);
+    opt.allow_mmap = map;
+    int fd = open(p, O_RDONLY);
+    assert_true(fd >= 0);
+    gmix__npy *z = NULL;
+    assert_int_equal(gmix__npy_open(fd, p, &opt, &z, &err), GMIX_OK);
+    assert_int_equal(truncate(p, header + (off_t)(1000 * d * 8 + 3)), 0);
+    gmix_table t;
+    memset(&t, 0, sizeof t);
+    assert_int_equal(gmix__npy_take(z, &t, &err), GMIX_EPARSE);
+    assert_truncated(err.message, p);
+    assert_null(t.map);
+    assert_null(t.owned);
+    gmix__npy_free(z);
+    close(fd);
+  }
+
+  /* A block reader: the blocks before the cut, then the error. */
+  assert_int_equal(gmix_npy_write(p, x, n, d, &err), GMIX_OK);
+  assert_int_equal(stat(p, &sb), 0);
+  off_t header = sb.st_size - (off_t)(n * d * 8);
+  gmix_table *copy = io_test_read_ok(p, NULL);
+  gmix_reader *r = NULL;
+  assert_int_equal(gmix_reader_open(p, NULL, &r, &err), GMIX_OK);
+  const double *b, *w;
+  size_t rows;
+  assert_int_equal(gmix_reader_next(r, 1000, &b, &w, &rows, &err), GMIX_OK);
+  assert_int_equal(rows, 1000);
+  assert_int_equal(truncate(p, header + (off_t)(1500 * d * 8)), 0);
+  assert_int_equal(gmix_reader_next(r, 400, &b, &w, &rows, &err), GMIX_OK);
+  assert_int_equal(rows, 400);
+  assert_memory_equal(b, x + 1000 * d, 400 * d * sizeof *x);
+  assert_int_equal(gmix_reader_next(r, 400, &b, &w, &rows, &err), GMIX_EPARSE);
+  assert_truncated(err.message, p);
+  gmix_reader_free(r);
+  /* The copy read before the cut is whole. */
+  assert_int_equal(gmix_table_rows(copy), n);
+  assert_memory_equal(gmix_table_data(copy), x, n * d * sizeof *x);
+  gmix_table_free(copy);
+  free(x);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_dtypes_and_orders),
@@ -379,6 +455,7 @@ int main(void) {
       cmocka_unit_test(test_nonfinite),
       cmocka_unit_test(test_selection_and_weights),
       cmocka_unit_test(test_mapping),
+      cmocka_unit_test(test_truncated_while_reading),
       cmocka_unit_test(test_write_format),
       cmocka_unit_test(test_write_atomic),
   };
