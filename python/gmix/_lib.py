@@ -127,7 +127,9 @@ class Options(ctypes.Structure):
                 ("callback", CALLBACK),
                 ("callback_data", c_void_p),
                 ("standardize", c_int),
-                ("hc_max_rows", c_size_t)]
+                ("hc_max_rows", c_size_t),
+                # const volatile sig_atomic_t *: an int on Linux and macOS
+                ("cancel", ctypes.POINTER(c_int))]
 
 
 class FitReport(ctypes.Structure):

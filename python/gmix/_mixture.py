@@ -8,14 +8,13 @@ model, so changing the attribute arrays by hand does not change the model.
 
 import ctypes
 import numbers
-import signal
-import threading
 import time
 import warnings
 
 import numpy as np
 
 from . import _lib
+from ._interrupt import Interrupt
 from ._lib import Error, Model, lib
 
 try:  # scikit-learn is optional: with it, gmix's estimator is one of its own
@@ -200,30 +199,26 @@ def _check_array(name, value, shape):
 
 
 # ---------------------------------------------------------------------------
-# One gmix_fit call: verbose lines and Ctrl-C through the library's callback
+# One gmix_fit call: verbose lines through the callback, and Ctrl-C
 # ---------------------------------------------------------------------------
 
 class _FitCall:
-    """The per-iteration callback of one fit.
+    """The per-iteration callback and the Ctrl-C handling of one fit.
 
-    Ctrl-C: while the library computes, Python only notes a SIGINT; its
-    handler runs the next time Python code runs in the main thread, which
-    during a fit is this callback. So for the length of the call SIGINT gets
-    a handler that sets a flag, the callback returns non-zero when the flag
-    is set, gmix_fit stops with GMIX_ECANCELLED after the iteration under
-    way, and finish() raises KeyboardInterrupt. The handler is installed
-    only from the main thread and only over Python's default one; a
-    handler of the program's own stays and runs inside the callback (an
-    exception from it cancels the fit and is raised again).
+    Ctrl-C (see _interrupt.py): for the length of the call a SIGINT sets
+    the cancellation flag the fit reads between blocks of rows, gmix_fit
+    stops with GMIX_ECANCELLED in the middle of the iteration under way,
+    and finish() raises KeyboardInterrupt. A handler of the program's own
+    stays and runs inside the callback (an exception from it cancels the
+    fit and is raised again).
     """
 
     def __init__(self, verbose, verbose_interval, tol):
         self.verbose = verbose
         self.interval = verbose_interval
         self.tol = tol
-        self.interrupted = False
+        self.stop = Interrupt()
         self.error = None
-        self.previous = None
         self.init = None          # restart being reported (verbose)
         self.last = None          # its last change of the lower bound
         self.lower_bound = None   # and its last lower bound
@@ -231,32 +226,24 @@ class _FitCall:
         self.c_callback = _lib.CALLBACK(self._callback)
 
     def __enter__(self):
-        if threading.current_thread() is threading.main_thread() and \
-                signal.getsignal(signal.SIGINT) is signal.default_int_handler:
-            self.previous = signal.signal(signal.SIGINT, self._on_sigint)
+        self.stop.__enter__()
         return self
 
     def __exit__(self, *exc):
-        if self.previous is not None:
-            signal.signal(signal.SIGINT, self.previous)
-            self.previous = None
-        return False
+        return self.stop.__exit__(*exc)
 
     @property
     def wanted(self):
         """Whether gmix_fit needs the callback at all."""
-        return self.previous is not None or self.verbose > 0
-
-    def _on_sigint(self, signum, frame):
-        self.interrupted = True
+        return self.stop.active or self.verbose > 0
 
     def _callback(self, it_ptr, _data):
         try:
-            if not self.interrupted and self.verbose > 0:
+            if not self.stop.requested and self.verbose > 0:
                 self._report(it_ptr.contents)
         except BaseException as e:  # noqa: B902 - re-raised by finish()
             self.error = e
-        return 1 if self.interrupted or self.error is not None else 0
+        return 1 if self.stop.requested or self.error is not None else 0
 
     # scikit-learn's verbose output, line for line.
     def _report(self, it):
@@ -289,9 +276,9 @@ class _FitCall:
     def finish(self):
         """After gmix_fit returned: the last verbose line, then Ctrl-C or an
         error from the callback, whatever the status."""
-        if self.verbose > 0 and not self.interrupted:
+        if self.verbose > 0 and not self.stop.requested:
             self._end_init(time.perf_counter())
-        if self.interrupted:
+        if self.stop.requested:
             raise KeyboardInterrupt
         if self.error is not None:
             raise self.error
@@ -331,8 +318,9 @@ class GaussianMixture(_Density, _Base):
       component.
     - Errors from the library are gmix.GmixValueError (a ValueError),
       gmix.GmixMemoryError (a MemoryError) or gmix.GmixOSError (an OSError),
-      carrying the library's message; Ctrl-C stops a fit after the
-      iteration under way and raises KeyboardInterrupt.
+      carrying the library's message; Ctrl-C stops a fit within
+      milliseconds, even in the middle of an iteration, and raises
+      KeyboardInterrupt.
     """
 
     def __init__(self, n_components=1, *, covariance_type="full", tol=1e-3,
@@ -498,6 +486,7 @@ class GaussianMixture(_Density, _Base):
                       opt.tol) as call:
             if call.wanted:
                 opt.callback = call.c_callback
+            opt.cancel = call.stop.cancel
             status = lib.gmix_fit(_ptr(x), n, d, _ptr(w), ctypes.byref(opt),
                                   ctypes.byref(out), ctypes.byref(err))
         model = Model(out.value) if status == _lib.OK else None

@@ -9,6 +9,7 @@ import warnings
 import numpy as np
 
 from . import _lib
+from ._interrupt import Interrupt
 from ._lib import Error, Model, lib
 from ._mixture import (ConvergenceWarning, GaussianMixture, _as_data,
                        _as_weights, _check_int, _check_real, _feature_names,
@@ -175,7 +176,9 @@ def select(X, k=range(1, 10), covariance_types=("full", "tied", "diag",
     arguments or data, MemoryError for sizes too large. When no candidate
     could be fitted, the exception of the first candidate's failure, with
     the table as its `table` attribute. A ConvergenceWarning when the
-    chosen candidate's fit stopped at max_iter.
+    chosen candidate's fit stopped at max_iter. KeyboardInterrupt on
+    Ctrl-C, which stops the sweep within milliseconds (from the main
+    thread, under Python's default SIGINT handler).
     """
     names = _feature_names(X)
     x = _as_data(X)
@@ -206,9 +209,15 @@ def select(X, k=range(1, 10), covariance_types=("full", "tied", "diag",
 
     result = ctypes.c_void_p()
     err = Error()
-    status = lib.gmix_select(_ptr(x), n, d, _ptr(w), ctypes.byref(opt),
-                             ctypes.byref(result), ctypes.byref(err))
+    with Interrupt() as stop:  # Ctrl-C cancels the sweep at once
+        opt.fit.cancel = stop.cancel
+        status = lib.gmix_select(_ptr(x), n, d, _ptr(w), ctypes.byref(opt),
+                                 ctypes.byref(result), ctypes.byref(err))
     del types_array, starts_array
+    if stop.requested:
+        if status == _lib.OK:
+            lib.gmix_select_result_free(result)
+        raise KeyboardInterrupt
     _lib.check(status, err)
     try:
         rows = [_cell_row(lib.gmix_select_result_cell(result, i).contents)

@@ -1,6 +1,8 @@
-"""Ctrl-C during a long fit: the fit stops after the EM iteration under way
-(through the library's callback) and KeyboardInterrupt is raised, with
-Python's own SIGINT handler back in place."""
+"""Ctrl-C during a long fit or selection sweep: the library call stops
+within milliseconds, in the middle of an EM iteration (through its
+cancellation flag, set by a thread the signal wakes), and
+KeyboardInterrupt is raised, with Python's own SIGINT handler back in
+place."""
 import signal
 import subprocess
 import sys
@@ -78,3 +80,85 @@ def test_fit_outside_the_main_thread_leaves_sigint_alone():
                        env=subprocess_env())
     assert p.returncode == 0, p.stderr
     assert p.stdout.strip() == "True"
+
+
+# One iteration of this fit takes seconds on one thread: 1.5 N K d^2 =
+# 3.5e10 multiply-adds.
+MID_ITERATION = textwrap.dedent("""
+    import signal, sys, time
+    import numpy as np
+    import gmix
+    X = np.random.RandomState(0).standard_normal((200000, 48))
+    g = gmix.GaussianMixture(32, covariance_type="full", tol=0.0,
+                             max_iter=1000, init_params="random",
+                             random_state=0, n_threads=1, verbose=2,
+                             verbose_interval=1)
+    try:
+        g.fit(X)
+    except KeyboardInterrupt:
+        restored = signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        print("interrupted, handler restored: %s, fitted: %s"
+              % (restored, hasattr(g, "weights_")), flush=True)
+        sys.exit(7)
+""")
+
+
+def test_ctrl_c_stops_in_the_middle_of_an_iteration():
+    p = subprocess.Popen([sys.executable, "-c", MID_ITERATION],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True, env=subprocess_env())
+    try:
+        assert p.stdout.readline() == "Initialization 1\n"
+        line = p.stdout.readline()
+        assert line.startswith("  Iteration 1\t time lapse"), line
+        seconds = float(line.split("time lapse")[1].split("s")[0])
+        time.sleep(seconds / 4)  # a quarter into iteration 2
+        sent = time.monotonic()
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=60)
+        waited = time.monotonic() - sent
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    assert p.returncode == 7, (out, err)
+    # No line for iteration 2: it was cut short.
+    assert out == "interrupted, handler restored: True, fitted: False\n", out
+    assert waited < max(1.0, seconds / 2), (waited, seconds)
+
+
+SWEEP = textwrap.dedent("""
+    import signal, sys, time
+    import numpy as np
+    import gmix
+    X = np.random.RandomState(0).standard_normal((200000, 48))
+    print("sweeping", flush=True)
+    try:
+        gmix.select(X, k=32, covariance_types=["full"], tol=0.0,
+                    max_iter=1000, n_threads=1)
+    except KeyboardInterrupt:
+        restored = signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        print("interrupted, handler restored: %s" % restored, flush=True)
+        sys.exit(7)
+""")
+
+
+def test_ctrl_c_stops_a_selection_sweep():
+    p = subprocess.Popen([sys.executable, "-c", SWEEP],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True, env=subprocess_env())
+    try:
+        assert p.stdout.readline() == "sweeping\n"
+        time.sleep(3.0)  # in the hierarchical start or EM: minutes of work
+        assert p.poll() is None
+        sent = time.monotonic()
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=60)
+        waited = time.monotonic() - sent
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    assert p.returncode == 7, (out, err)
+    assert out == "interrupted, handler restored: True\n", out
+    assert waited < 2.0, waited
