@@ -36,23 +36,42 @@ CHILD = textwrap.dedent("""
 """)
 
 
-@pytest.mark.parametrize("threads", [1, 2])
-def test_ctrl_c_stops_a_long_fit(threads):
-    p = subprocess.Popen([sys.executable, "-c", CHILD.format(threads=threads)],
+def interrupt(code, delay):
+    """Run `code` in a child interpreter; once delay(p) has read what it
+    waits for from p.stdout and returned a number of seconds, sleep that
+    long and send SIGINT. Returns (exit code, rest of stdout, stderr,
+    seconds from the signal to the exit)."""
+    p = subprocess.Popen([sys.executable, "-c", code],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                          text=True, env=subprocess_env())
     try:
-        assert p.stdout.readline() == "fitting\n"
-        time.sleep(1.0)  # well into the EM iterations
+        time.sleep(delay(p))
+        assert p.poll() is None
         sent = time.monotonic()
         p.send_signal(signal.SIGINT)
-        out, err = p.communicate(timeout=30)
+        out, err = p.communicate(timeout=60)
         waited = time.monotonic() - sent
     finally:
         if p.poll() is None:
             p.kill()
             p.wait()
-    assert p.returncode == 7, (out, err)
+    return p.returncode, out, err, waited
+
+
+def after_line(line, seconds):
+    """A delay for interrupt(): read `line`, then wait `seconds`."""
+    def delay(p):
+        assert p.stdout.readline() == line
+        return seconds
+    return delay
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_ctrl_c_stops_a_long_fit(threads):
+    # Well into the EM iterations.
+    rc, out, err, waited = interrupt(CHILD.format(threads=threads),
+                                     after_line("fitting\n", 1.0))
+    assert rc == 7, (out, err)
     assert "handler restored: True, fitted: False" in out, out
     # One iteration here takes a few tens of milliseconds; "promptly" is
     # asserted with room for a loaded machine and the interpreter's exit.
@@ -104,24 +123,18 @@ MID_ITERATION = textwrap.dedent("""
 
 
 def test_ctrl_c_stops_in_the_middle_of_an_iteration():
-    p = subprocess.Popen([sys.executable, "-c", MID_ITERATION],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                         text=True, env=subprocess_env())
-    try:
+    first = []
+
+    def delay(p):
         assert p.stdout.readline() == "Initialization 1\n"
         line = p.stdout.readline()
         assert line.startswith("  Iteration 1\t time lapse"), line
-        seconds = float(line.split("time lapse")[1].split("s")[0])
-        time.sleep(seconds / 4)  # a quarter into iteration 2
-        sent = time.monotonic()
-        p.send_signal(signal.SIGINT)
-        out, err = p.communicate(timeout=60)
-        waited = time.monotonic() - sent
-    finally:
-        if p.poll() is None:
-            p.kill()
-            p.wait()
-    assert p.returncode == 7, (out, err)
+        first.append(float(line.split("time lapse")[1].split("s")[0]))
+        return first[0] / 4  # a quarter into iteration 2
+
+    rc, out, err, waited = interrupt(MID_ITERATION, delay)
+    seconds = first[0]
+    assert rc == 7, (out, err)
     # No line for iteration 2: it was cut short.
     assert out == "interrupted, handler restored: True, fitted: False\n", out
     assert waited < max(1.0, seconds / 2), (waited, seconds)
@@ -144,21 +157,8 @@ SWEEP = textwrap.dedent("""
 
 
 def test_ctrl_c_stops_a_selection_sweep():
-    p = subprocess.Popen([sys.executable, "-c", SWEEP],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                         text=True, env=subprocess_env())
-    try:
-        assert p.stdout.readline() == "sweeping\n"
-        time.sleep(3.0)  # in the hierarchical start or EM: minutes of work
-        assert p.poll() is None
-        sent = time.monotonic()
-        p.send_signal(signal.SIGINT)
-        out, err = p.communicate(timeout=60)
-        waited = time.monotonic() - sent
-    finally:
-        if p.poll() is None:
-            p.kill()
-            p.wait()
-    assert p.returncode == 7, (out, err)
+    # In the hierarchical start or EM: minutes of work.
+    rc, out, err, waited = interrupt(SWEEP, after_line("sweeping\n", 3.0))
+    assert rc == 7, (out, err)
     assert out == "interrupted, handler restored: True\n", out
     assert waited < 2.0, waited
