@@ -765,27 +765,9 @@ def mpi_failures(rows):
 
 def mpi_report(machine, ginfo, rows, quick, seconds, load_end):
     """The report of a run of the distributed fit's section alone."""
-    env = {k: os.environ[k] for k in BLAS_VARS if k in os.environ}
-    return "\n".join([
-        "# gmix benchmark (distributed fit only)",
-        "",
-        "Produced by bench/run_bench.py with BENCH_ONLY=mpi on %s UTC in "
-        "%.0f s." % (datetime.datetime.now(datetime.timezone.utc)
-                     .strftime("%Y-%m-%d %H:%M"), seconds),
-        "",
-        "- CPU: %s, %s cores; Linux %s, Debian %s"
-        % (machine["cpu"], machine["cores"], machine["kernel"],
-           machine["debian"]),
-        "- Load average before / after the run: %s / %s (other work on the "
-        "machine disturbs the timings)" % (machine["load"], load_end),
-        "- gmix %s at commit %s; its OpenBLAS: `%s`, core **%s**"
-        % (ginfo.get("gmix_version", "?"), machine["commit"],
-           ginfo.get("openblas_file", "?"),
-           ginfo.get("openblas_corename", "?")),
-        "- Environment: %s" % (", ".join("%s=%s" % kv for kv in env.items())
-                               or "no OPENBLAS_* variables"),
-        "",
-    ] + mpi_section(rows, quick) + [
+    return "\n".join(section_report_head("distributed fit", "mpi", machine,
+                                         ginfo, seconds, load_end)
+                      + mpi_section(rows, quick) + [
         "Failures: " + ("; ".join(f[2:] for f in mpi_failures(rows))
                         or "none."), ""])
 
@@ -837,21 +819,22 @@ def select_failures(select_rows):
             if isinstance(r.get(tool), dict) and "error" in r[tool]]
 
 
-def select_report(machine, ginfo, select_rows, seconds, load_end):
-    """The report of a run of the model-selection section alone."""
+def section_report_head(title, only, machine, ginfo, seconds, load_end):
+    """The first lines of the report of one section run alone (BENCH_ONLY):
+    title, when and how long, the machine, gmix and the environment."""
     env = {k: os.environ[k] for k in BLAS_VARS if k in os.environ}
-    return "\n".join([
-        "# gmix benchmark (model selection only)",
+    return [
+        "# gmix benchmark (%s only)" % title,
         "",
-        "Produced by bench/run_bench.py with BENCH_ONLY=select on %s UTC in "
-        "%.0f s." % (datetime.datetime.now(datetime.timezone.utc)
+        "Produced by bench/run_bench.py with BENCH_ONLY=%s on %s UTC in "
+        "%.0f s." % (only, datetime.datetime.now(datetime.timezone.utc)
                      .strftime("%Y-%m-%d %H:%M"), seconds),
         "",
         "- CPU: %s, %s cores; Linux %s, Debian %s"
         % (machine["cpu"], machine["cores"], machine["kernel"],
            machine["debian"]),
-        "- Load average before / after the run: %s / %s"
-        % (machine["load"], load_end),
+        "- Load average before / after the run: %s / %s (other work on the "
+        "machine disturbs the timings)" % (machine["load"], load_end),
         "- gmix %s at commit %s; its OpenBLAS: `%s`, core **%s**"
         % (ginfo.get("gmix_version", "?"), machine["commit"],
            ginfo.get("openblas_file", "?"),
@@ -859,7 +842,14 @@ def select_report(machine, ginfo, select_rows, seconds, load_end):
         "- Environment: %s" % (", ".join("%s=%s" % kv for kv in env.items())
                                or "no OPENBLAS_* variables"),
         "",
-    ] + select_section(select_rows) + [
+    ]
+
+
+def select_report(machine, ginfo, select_rows, seconds, load_end):
+    """The report of a run of the model-selection section alone."""
+    return "\n".join(section_report_head("model selection", "select",
+                                         machine, ginfo, seconds, load_end)
+                      + select_section(select_rows) + [
         "Failures: " + ("; ".join(f[2:] for f in select_failures(select_rows))
                         or "none."), ""])
 
@@ -1008,6 +998,14 @@ def report(args, quick, machine, ginfo, pinfo, pnative, dgemm, rows,
 
 # ---------------------------------------------------------------------------
 
+def write_report(text, path):
+    """Print a report and write it to path."""
+    print(text)
+    with open(path, "w") as f:
+        f.write(text)
+    print("written to %s" % path, file=sys.stderr)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawTextHelpFormatter)
@@ -1069,14 +1067,10 @@ def main():
                   file=sys.stderr)
             return 1
         mpi_rows = run_mpi(runner, quick)
-        text = mpi_report(machine, ginfo, mpi_rows, quick,
-                          time.monotonic() - t_start,
-                          "%.2f %.2f %.2f" % os.getloadavg())
-        print(text)
-        path = os.path.join(args.bin_dir, "RESULTS-mpi.md")
-        with open(path, "w") as f:
-            f.write(text)
-        print("written to %s" % path, file=sys.stderr)
+        write_report(mpi_report(machine, ginfo, mpi_rows, quick,
+                                time.monotonic() - t_start,
+                                "%.2f %.2f %.2f" % os.getloadavg()),
+                     os.path.join(args.bin_dir, "RESULTS-mpi.md"))
         return 1 if mpi_failures(mpi_rows) else 0
     if select_only:
         workdir = tempfile.mkdtemp(prefix="gmix-bench-",
@@ -1085,14 +1079,10 @@ def main():
             select_rows = run_select(runner, workdir, quick, select_names)
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
-        text = select_report(machine, ginfo, select_rows,
-                             time.monotonic() - t_start,
-                             "%.2f %.2f %.2f" % os.getloadavg())
-        print(text)
-        path = os.path.join(args.bin_dir, "RESULTS-select.md")
-        with open(path, "w") as f:
-            f.write(text)
-        print("written to %s" % path, file=sys.stderr)
+        write_report(select_report(machine, ginfo, select_rows,
+                                   time.monotonic() - t_start,
+                                   "%.2f %.2f %.2f" % os.getloadavg()),
+                     os.path.join(args.bin_dir, "RESULTS-select.md"))
         return 1 if any(has_error(r) for r in select_rows) else 0
     # The DGEMM rate is measured before and after the cases and the higher
     # median is kept, so a burst of other work on the machine during one

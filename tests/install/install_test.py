@@ -81,13 +81,19 @@ def check_soname(args, prefix):
         raise Failure("%s: no %s installed next to it" % (lib, args.soname))
 
 
-def check_pkg_config(args, prefix, work):
-    """Build and run version.c through gmix.pc found under prefix."""
-    libdir = os.path.join(prefix, args.libdir)
+def pkg_config_env(libdir):
+    """The environment with libdir/pkgconfig first on PKG_CONFIG_PATH."""
     env = dict(os.environ)
     env["PKG_CONFIG_PATH"] = os.pathsep.join(
         [os.path.join(libdir, "pkgconfig")] +
         ([env["PKG_CONFIG_PATH"]] if env.get("PKG_CONFIG_PATH") else []))
+    return env
+
+
+def check_pkg_config(args, prefix, work):
+    """Build and run version.c through gmix.pc found under prefix."""
+    libdir = os.path.join(prefix, args.libdir)
+    env = pkg_config_env(libdir)
 
     def pkg_config(*opts):
         return run([args.pkg_config] + list(opts) + ["gmix"], env=env).split()
@@ -126,10 +132,7 @@ def check_mpi_links(args, exe):
 def check_pkg_config_mpi(args, prefix, work):
     """Build mpi_version.c through gmix-mpi.pc found under prefix."""
     libdir = os.path.join(prefix, args.libdir)
-    env = dict(os.environ)
-    env["PKG_CONFIG_PATH"] = os.pathsep.join(
-        [os.path.join(libdir, "pkgconfig")] +
-        ([env["PKG_CONFIG_PATH"]] if env.get("PKG_CONFIG_PATH") else []))
+    env = pkg_config_env(libdir)
     expect_equal("pkg-config --modversion gmix-mpi", [args.version],
                  run([args.pkg_config, "--modversion", "gmix-mpi"],
                      env=env).split())
