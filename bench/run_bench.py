@@ -17,7 +17,11 @@ folder), then times, from that same start and in the same environment:
 and the k-means initialisation of gmix and scikit-learn. A model-selection
 section then times `gmix select` (K = 1..9, the four covariance types) beside
 R mclust's mclustBIC (bench/mclust_select.R, same K and models) on
-examples/faithful.csv and two seeded synthetic sets. Each measurement is
+examples/faithful.csv and two seeded synthetic sets. When libgmix_mpi is
+built, a last section runs the distributed fit (bench/mpi_bench.c) on
+(1,000,000, 32, 32), full covariances, on 1 and 2 ranks: time per
+iteration, time in the rank-order reduction and bytes reduced per
+iteration. Each measurement is
 a separate process, so each peak RSS belongs to one case. It prints one
 Markdown table row per case and writes the tables, with the machine and
 library versions, to RESULTS.md (full runs only).
@@ -27,6 +31,9 @@ Environment:
                        selection on faithful and the 9000 x 4 set only
   BENCH_ONLY=select    only the model-selection section (tables go to
                        BIN_DIR/RESULTS-select.md)
+  BENCH_ONLY=mpi       only the distributed fit's section (gmix-mpi's
+                       mpi_bench on 1 and 2 ranks; tables go to
+                       BIN_DIR/RESULTS-mpi.md)
   BENCH_SELECT_SETS=L  only these model-selection data sets (comma-
                        separated: faithful, 9000x4, 100000x8)
   BENCH_CASES=LIST     only data sets named NxDxK (comma-separated), e.g.
@@ -120,6 +127,7 @@ class Runner:
         self.source_dir = source_dir or os.path.dirname(HERE)
         self.gmix_library = gmix_library
         self.t0 = time.monotonic()
+        self.mpi_bench = self.mpiexec = None  # set when MPI is built
         self.vlfeat = os.path.join(bin_dir, "vlfeat_em")
         if not os.access(self.vlfeat, os.X_OK):
             self.vlfeat = None
@@ -637,6 +645,134 @@ def select_section(rows):
 
 
 # ---------------------------------------------------------------------------
+# The distributed fit (mpi_bench under mpiexec)
+# ---------------------------------------------------------------------------
+
+# (ranks, threads per rank): the P = 1 and 2 rows, one thread per rank.
+MPI_LAYOUTS = ((1, 1), (2, 1))
+MPI_ITERS = 3          # EM iterations per run (the median is reported)
+MPI_SUM_REPEATS = 20   # timed reductions per run
+MPI_RUNS = 3           # runs per layout and environment (median run kept)
+
+
+def mpi_shape(quick):
+    return (100000, 32, 32) if quick else (1000000, 32, 32)
+
+
+def run_mpi(runner, quick):
+    """mpi_bench on every layout, each run MPI_RUNS times with the
+    environment as it is and MPI_RUNS times with OPENBLAS_CORETYPE and
+    OPENBLAS_L2_SIZE unset for every rank (the variables are left out of
+    mpiexec's own environment, which the ranks inherit)."""
+    if not runner.mpi_bench or not runner.mpiexec:
+        return []
+    n, d, k = mpi_shape(quick)
+    base = dict(os.environ)
+    if os.geteuid() == 0:  # OpenMPI refuses root unless told
+        base.update(OMPI_ALLOW_RUN_AS_ROOT="1",
+                    OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
+    rows = []
+    for unset in (False, True):
+        for ranks, threads in MPI_LAYOUTS:
+            env = dict(base, OMP_NUM_THREADS=str(threads))
+            if unset:
+                for v in BLAS_VARS:
+                    env.pop(v, None)
+            argv = [runner.mpiexec, "-n", str(ranks)]
+            if ranks > (os.cpu_count() or 1):
+                argv.append("--oversubscribe")
+            argv += [runner.mpi_bench, n, d, k, MPI_ITERS, threads,
+                     MPI_SUM_REPEATS]
+            runs = [runner.run([str(a) for a in argv], env=env)
+                    for _ in range(MPI_RUNS)]
+            good = sorted((r for r in runs if ok(r)),
+                          key=lambda r: r["seconds_per_iteration"])
+            row = (dict(good[(len(good) - 1) // 2]) if good
+                   else runs[-1])
+            row.update(unset=unset, layout=(ranks, threads),
+                       all_seconds=[r["seconds_per_iteration"]
+                                    for r in good])
+            rows.append(row)
+    return rows
+
+
+def mpi_table(rows):
+    header = ["environment", "ranks x threads", "s/iter (median)",
+              "runs s/iter", "speed-up", "reduction ms", "reduction share",
+              "bytes reduced / iter", "unpacked bytes", "rows/s per rank",
+              "lower bound"]
+    out = [header]
+    for unset in (False, True):
+        group = [r for r in rows if r["unset"] == unset]
+        one = next((r for r in group if r["layout"] == (1, 1) and ok(r)),
+                   None)
+        for r in group:
+            env = "OPENBLAS_* unset" if unset else "as is"
+            lay = "%d x %d" % r["layout"]
+            if not ok(r):
+                out.append([env, lay, cell_error(r)] + [""] * 8)
+                continue
+            it = r["seconds_per_iteration"]
+            red = r["reduction_seconds"] if r["ranks"] > 1 else 0.0
+            out.append([
+                env, lay, fmt(it), " / ".join(fmt(x) for x in
+                                              r["all_seconds"]),
+                fmt(one["seconds_per_iteration"] / it, "%.2f") if one
+                else "-",
+                fmt(red * 1e3), "%.2g%%" % (100.0 * red / it),
+                "{:,}".format(r["bytes_reduced"]),
+                "{:,}".format(r["bytes_unpacked"]),
+                fmt(r["rows_per_second_per_rank"]),
+                "%.12g" % r["lower_bound"]])
+    return out
+
+
+def mpi_section(rows, quick):
+    """The distributed fit's section of the report, as Markdown lines."""
+    if not rows:
+        return []
+    n, d, k = mpi_shape(quick)
+    return [
+        "## Distributed fit (gmix_mpi_fit)",
+        "",
+        "bench/mpi_bench.c under mpiexec on (%s, %d, %d), full covariances, "
+        "from the generating mixture as a warm start with tol 0: %d EM "
+        "iterations per run, the median of rank 0's per-iteration times "
+        "(pass, agreement, rank-order sum and M-step); each layout run %d "
+        "times and the median run shown, with every run's time beside it. "
+        "`reduction` is gmix_mpi_sum alone on one iteration's packed "
+        "statistics, after a barrier, median of %d (the slowest rank's "
+        "time); on one rank there is nothing to reduce. `bytes reduced` is "
+        "what each rank sends per iteration (gmix_stats_pack: upper "
+        "triangles only); `unpacked` is the full statistics buffer. The "
+        "environment as it is and with OPENBLAS_CORETYPE and "
+        "OPENBLAS_L2_SIZE unset for every rank. `lower bound` is the fitted "
+        "model's: the data and the model do not depend on the number of "
+        "ranks. mpi/README.md turns these figures into a scaling model."
+        % ("{:,}".format(n), d, k, MPI_ITERS, MPI_RUNS, MPI_SUM_REPEATS),
+        "",
+        markdown(mpi_table(rows)),
+        "",
+    ]
+
+
+def mpi_failures(rows):
+    return ["- distributed fit %d x %d%s: %s"
+            % (r["layout"] + (" (OPENBLAS_* unset)" if r["unset"] else "",
+                              r["error"]))
+            for r in rows if "error" in r]
+
+
+def mpi_report(machine, ginfo, rows, quick, seconds, load_end):
+    """The report of a run of the distributed fit's section alone."""
+    return "\n".join(section_report_head("distributed fit", "mpi", machine,
+                                         ginfo, seconds, load_end)
+                      + mpi_section(rows, quick) + [
+        "Failures: " + ("; ".join(f[2:] for f in mpi_failures(rows))
+                        or "none."), ""])
+
+
+# ---------------------------------------------------------------------------
 # Machine description
 # ---------------------------------------------------------------------------
 
@@ -683,21 +819,22 @@ def select_failures(select_rows):
             if isinstance(r.get(tool), dict) and "error" in r[tool]]
 
 
-def select_report(machine, ginfo, select_rows, seconds, load_end):
-    """The report of a run of the model-selection section alone."""
+def section_report_head(title, only, machine, ginfo, seconds, load_end):
+    """The first lines of the report of one section run alone (BENCH_ONLY):
+    title, when and how long, the machine, gmix and the environment."""
     env = {k: os.environ[k] for k in BLAS_VARS if k in os.environ}
-    return "\n".join([
-        "# gmix benchmark (model selection only)",
+    return [
+        "# gmix benchmark (%s only)" % title,
         "",
-        "Produced by bench/run_bench.py with BENCH_ONLY=select on %s UTC in "
-        "%.0f s." % (datetime.datetime.now(datetime.timezone.utc)
+        "Produced by bench/run_bench.py with BENCH_ONLY=%s on %s UTC in "
+        "%.0f s." % (only, datetime.datetime.now(datetime.timezone.utc)
                      .strftime("%Y-%m-%d %H:%M"), seconds),
         "",
         "- CPU: %s, %s cores; Linux %s, Debian %s"
         % (machine["cpu"], machine["cores"], machine["kernel"],
            machine["debian"]),
-        "- Load average before / after the run: %s / %s"
-        % (machine["load"], load_end),
+        "- Load average before / after the run: %s / %s (other work on the "
+        "machine disturbs the timings)" % (machine["load"], load_end),
         "- gmix %s at commit %s; its OpenBLAS: `%s`, core **%s**"
         % (ginfo.get("gmix_version", "?"), machine["commit"],
            ginfo.get("openblas_file", "?"),
@@ -705,13 +842,20 @@ def select_report(machine, ginfo, select_rows, seconds, load_end):
         "- Environment: %s" % (", ".join("%s=%s" % kv for kv in env.items())
                                or "no OPENBLAS_* variables"),
         "",
-    ] + select_section(select_rows) + [
+    ]
+
+
+def select_report(machine, ginfo, select_rows, seconds, load_end):
+    """The report of a run of the model-selection section alone."""
+    return "\n".join(section_report_head("model selection", "select",
+                                         machine, ginfo, seconds, load_end)
+                      + select_section(select_rows) + [
         "Failures: " + ("; ".join(f[2:] for f in select_failures(select_rows))
                         or "none."), ""])
 
 
 def report(args, quick, machine, ginfo, pinfo, pnative, dgemm, rows,
-           seconds, load_end, select_rows=()):
+           seconds, load_end, select_rows=(), mpi_rows=()):
     """The whole report as Markdown."""
     main_rows = [r for r in rows if r["case"]["group"] == "main"]
     scale_rows = [r for r in rows if r["case"]["group"] == "scaling"]
@@ -803,7 +947,7 @@ def report(args, quick, machine, ginfo, pinfo, pnative, dgemm, rows,
         "",
         markdown(thread_table(rows, dgemm)),
         "",
-    ] + select_section(select_rows) + [
+    ] + select_section(select_rows) + mpi_section(mpi_rows, quick) + [
         "### Details",
         "",
         "`gmix callback s/iter` is the median iteration time reported by "
@@ -819,7 +963,8 @@ def report(args, quick, machine, ginfo, pinfo, pnative, dgemm, rows,
         "",
         "## Failures",
         "",
-        "\n".join(failures(rows) + select_failures(select_rows)) or "None.",
+        "\n".join(failures(rows) + select_failures(select_rows)
+                  + mpi_failures(mpi_rows)) or "None.",
         "",
         "## Notes",
         "",
@@ -853,6 +998,14 @@ def report(args, quick, machine, ginfo, pinfo, pnative, dgemm, rows,
 
 # ---------------------------------------------------------------------------
 
+def write_report(text, path):
+    """Print a report and write it to path."""
+    print(text)
+    with open(path, "w") as f:
+        f.write(text)
+    print("written to %s" % path, file=sys.stderr)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawTextHelpFormatter)
@@ -867,6 +1020,9 @@ def main():
     ap.add_argument("--gmix-cli",
                     help="the gmix program timed in the model-selection "
                          "section (default: BIN_DIR/../cli/gmix)")
+    ap.add_argument("--mpi-bench",
+                    help="mpi_bench, for the distributed fit's section")
+    ap.add_argument("--mpiexec", help="the MPI launcher for mpi_bench")
     ap.add_argument("--from-json", metavar="RAW",
                     help="only re-print the tables of an earlier run from "
                          "its raw results (BIN_DIR/bench-raw.json)")
@@ -880,7 +1036,7 @@ def main():
                      raw["pnative"], {int(t): v for t, v in
                                       raw["dgemm"].items()},
                      raw["rows"], raw["seconds"], raw["load_end"],
-                     raw.get("select", [])))
+                     raw.get("select", []), raw.get("mpi", [])))
         return 0
 
     quick = os.environ.get("BENCH_QUICK", "0") not in ("", "0")
@@ -888,6 +1044,7 @@ def main():
             .split(",") if s]
     native = os.environ.get("BENCH_NATIVE", "1") not in ("", "0")
     select_only = os.environ.get("BENCH_ONLY", "") == "select"
+    mpi_only = os.environ.get("BENCH_ONLY", "") == "mpi"
     select_names = [s for s in os.environ.get("BENCH_SELECT_SETS", "")
                     .replace(" ", ",").split(",") if s]
     args.dgemm_size = 2000 if quick else 4000
@@ -901,8 +1058,20 @@ def main():
     machine = machine_info(args.source_dir)
     t_start = time.monotonic()
 
+    runner.mpi_bench, runner.mpiexec = args.mpi_bench, args.mpiexec
     ginfo = runner.gmix("info")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    if mpi_only:
+        if not args.mpi_bench:
+            print("BENCH_ONLY=mpi: mpi_bench was not built (no MPI)",
+                  file=sys.stderr)
+            return 1
+        mpi_rows = run_mpi(runner, quick)
+        write_report(mpi_report(machine, ginfo, mpi_rows, quick,
+                                time.monotonic() - t_start,
+                                "%.2f %.2f %.2f" % os.getloadavg()),
+                     os.path.join(args.bin_dir, "RESULTS-mpi.md"))
+        return 1 if mpi_failures(mpi_rows) else 0
     if select_only:
         workdir = tempfile.mkdtemp(prefix="gmix-bench-",
                                    dir=os.environ.get("BENCH_TMPDIR"))
@@ -910,14 +1079,10 @@ def main():
             select_rows = run_select(runner, workdir, quick, select_names)
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
-        text = select_report(machine, ginfo, select_rows,
-                             time.monotonic() - t_start,
-                             "%.2f %.2f %.2f" % os.getloadavg())
-        print(text)
-        path = os.path.join(args.bin_dir, "RESULTS-select.md")
-        with open(path, "w") as f:
-            f.write(text)
-        print("written to %s" % path, file=sys.stderr)
+        write_report(select_report(machine, ginfo, select_rows,
+                                   time.monotonic() - t_start,
+                                   "%.2f %.2f %.2f" % os.getloadavg()),
+                     os.path.join(args.bin_dir, "RESULTS-select.md"))
         return 1 if any(has_error(r) for r in select_rows) else 0
     # The DGEMM rate is measured before and after the cases and the higher
     # median is kept, so a burst of other work on the machine during one
@@ -948,6 +1113,8 @@ def main():
             rows += run_case(runner, c, workdir, native)
         select_rows = ([] if only or types
                        else run_select(runner, workdir, quick, select_names))
+        mpi_rows = ([] if only or types or select_names
+                    else run_mpi(runner, quick))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -965,9 +1132,9 @@ def main():
         json.dump(dict(args=vars(args), quick=quick, machine=machine,
                        ginfo=ginfo, pinfo=pinfo, pnative=pnative, dgemm=dgemm,
                        rows=rows, seconds=seconds, load_end=load_end,
-                       select=select_rows), f)
+                       select=select_rows, mpi=mpi_rows), f)
     text = report(args, quick, machine, ginfo, pinfo, pnative, dgemm, rows,
-                  seconds, load_end, select_rows)
+                  seconds, load_end, select_rows, mpi_rows)
     print(text)
     if args.results and not quick and not partial:
         path = args.results
@@ -977,7 +1144,8 @@ def main():
     with open(path, "w") as f:
         f.write(text)
     print("written to %s" % path, file=sys.stderr)
-    return 1 if any(has_error(r) for r in rows + select_rows) else 0
+    return 1 if (any(has_error(r) for r in rows + select_rows)
+                 or mpi_failures(mpi_rows)) else 0
 
 
 if __name__ == "__main__":

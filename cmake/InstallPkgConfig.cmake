@@ -48,3 +48,24 @@ configure_file(${PROJECT_SOURCE_DIR}/cmake/gmix.pc.in
                ${PROJECT_BINARY_DIR}/gmix.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/gmix.pc
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+
+# gmix-mpi.pc, when the distributed fit is built.
+if(TARGET gmix_mpi)
+  # gmix_mpi.h includes mpi.h: the pkg-config file requires MPI's own module
+  # when MPI has one, and otherwise names what CMake found.
+  pkg_check_modules(GMIX_PC_MPI QUIET mpi-c)
+  if(GMIX_PC_MPI_FOUND)
+    set(GMIX_MPI_PC_REQUIRES " mpi-c")
+    set(GMIX_MPI_PC_CFLAGS "")
+    set(GMIX_MPI_PC_LIBS "")
+  else()
+    set(GMIX_MPI_PC_REQUIRES "")
+    list(TRANSFORM MPI_C_INCLUDE_DIRS PREPEND "-I" OUTPUT_VARIABLE _inc)
+    string(JOIN " " GMIX_MPI_PC_CFLAGS ${_inc})
+    string(JOIN " " GMIX_MPI_PC_LIBS ${MPI_C_LIBRARIES})
+  endif()
+  configure_file(${PROJECT_SOURCE_DIR}/cmake/gmix-mpi.pc.in
+                 ${PROJECT_BINARY_DIR}/gmix-mpi.pc @ONLY)
+  install(FILES ${PROJECT_BINARY_DIR}/gmix-mpi.pc
+          DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+endif()

@@ -437,6 +437,27 @@ GMIX_API double gmix_stats_log_likelihood(const gmix_stats *s);
  * 0) for NULL s. */
 GMIX_API double *gmix_stats_buffer(gmix_stats *s, size_t *len);
 
+/* The statistics packed for sending over a network: gmix_stats_buffer's
+ * array without the strictly lower triangles of its symmetric scatter
+ * matrices, which are always zero and never read. Full covariances send
+ * K d (d + 1) / 2 scatter doubles instead of K d^2, tied d (d + 1) / 2
+ * instead of d^2; diag and spherical have no such matrix, and their
+ * packed array is the buffer itself. Summing the packed arrays of
+ * statistics created under the same model, element by element, and
+ * unpacking the sum into one of them is gmix_stats_merge of all.
+ *
+ * gmix_stats_packed_size: the number of doubles (0 for NULL).
+ * gmix_stats_pack: writes them to out[len] (caller-owned).
+ * gmix_stats_unpack: replaces s's statistics by those packed in in[len]
+ * (read-only, not retained); its log-likelihood and weight too.
+ * Both return GMIX_OK, or GMIX_EINVAL for a NULL argument or a len that
+ * is not gmix_stats_packed_size(s) (s then unchanged). */
+GMIX_API size_t gmix_stats_packed_size(const gmix_stats *s);
+GMIX_API gmix_status gmix_stats_pack(const gmix_stats *s, double *out,
+                                     size_t len, gmix_error *err);
+GMIX_API gmix_status gmix_stats_unpack(gmix_stats *s, const double *in,
+                                       size_t len, gmix_error *err);
+
 GMIX_API void gmix_stats_free(gmix_stats *s);
 
 /* ---- EM over statistics that the caller gathers: a gmix_em whose passes

@@ -5,8 +5,8 @@
  *
  * Each rank holds its own rows; every EM iteration each rank accumulates
  * its rows into statistics under the current parameters (gmix.h,
- * "Sufficient statistics"), the flat statistics buffers are summed across
- * the ranks in rank order, and every rank applies the same M-step. So:
+ * "Sufficient statistics"), the packed statistics (gmix_stats_pack) are summed
+ * across the ranks in rank order, and every rank applies the same M-step. So:
  *  - the model is bit-identical run to run for a given number of ranks, on
  *    every rank, whatever order the network delivers messages in;
  *  - from the same start it is gmix_fit's model on the rows of all ranks
@@ -64,8 +64,10 @@ GMIX_API gmix_status gmix_mpi_agree(MPI_Comm comm, gmix_status status,
  * suggests). The arrays are gathered to rank 0 in pieces of at most
  * GMIX_MPI_GATHER_DOUBLES doubles in all, added there in rank order, and
  * the sum is broadcast. `len` must be the same on every rank; buf may be
- * NULL when len is 0. A gmix_stats buffer (gmix_stats_buffer) summed this
- * way is the statistics of the rows of every rank. GMIX_OK, GMIX_ENOMEM
+ * NULL when len is 0. Packed statistics (gmix_stats_pack) summed this way
+ * and unpacked are the statistics of the rows of every rank; that is what
+ * gmix_mpi_fit sends each iteration: gmix_stats_packed_size doubles, for
+ * full covariances 2 + K + K d + K d (d + 1) / 2. GMIX_OK, GMIX_ENOMEM
  * (rank 0 could not allocate its gather buffer; every rank returns it),
  * GMIX_EIO (MPI failed, under MPI_ERRORS_RETURN).
  */
@@ -95,29 +97,35 @@ GMIX_API gmix_status gmix_mpi_sum(MPI_Comm comm, double *buf, size_t len,
  * return on any rank cancels the fit on all (GMIX_ECANCELLED).
  * opt->threads is the number of threads of each rank.
  *
- * Initialisation (opt->init), when there is no warm start:
- *  - kmeans: a Bernoulli sample of about kmeans_max_rows rows of positive
- *    weight (each row kept by a hash of the seed and its row number in
- *    the whole data, so the sample is the same rows for any number of
- *    ranks; every row when kmeans_max_rows is 0 or exceeds the data) is
- *    gathered to rank 0, which seeds K centres on it by greedy k-means++;
- *    Lloyd iterations then run on the sampled rows where they lie, each
- *    rank summing its rows per centre and gmix_mpi_sum adding the sums in
- *    rank order; every row is labelled by its nearest centre and the
- *    first M-step runs on those one-hot responsibilities. The sample and
- *    the seeding do not depend on the number of ranks; Lloyd's sums, and
- *    so (in the last bits, and rarely a label) the centres, do.
+ * Initialisation (opt->init), when there is no warm start. The random
+ * streams are gmix_fit's (seeded alike from opt->seed and the restart)
+ * and every choice about a row is made from its index in the whole data,
+ * never from its rank:
+ *  - kmeans: gmix_fit's Bernoulli sample of about kmeans_max_rows rows of
+ *    positive weight (the same rows: a hash of the seed and the row's
+ *    index; every row when kmeans_max_rows is 0 or exceeds the data) is
+ *    gathered to rank 0, which seeds K centres on it by gmix_fit's greedy
+ *    k-means++ draws; Lloyd iterations then run on the sampled rows where
+ *    they lie, each rank summing its rows per centre and gmix_mpi_sum
+ *    adding the sums in rank order; every row is labelled by its nearest
+ *    centre and the first M-step runs on those one-hot responsibilities.
  *  - k-means++: the seeding alone; the first M-step runs on the K chosen
- *    rows.
- *  - random: responsibilities drawn per (row of the whole data, component)
- *    from the seed: the same for any number of ranks.
- *  - random_from_data: K distinct rows of positive weight, drawn by their
- *    place among such rows of the whole data: the same for any number of
- *    ranks.
- * The k-means initialisations use the same options as gmix_fit's
- * (kmeans_max_iter, kmeans_tol, kmeans_max_rows) but their own random
- * stream, so their starts differ from gmix_fit's; from a warm start or
- * from *_init parameters the fit is gmix_fit's up to rounding.
+ *    rows. gmix_fit seeds on every row: the same draws here when the data
+ *    have at most kmeans_max_rows rows (or it is 0); beyond that, on the
+ *    sample, so the start differs from gmix_fit's.
+ *  - random: gmix_fit's responsibilities, a draw per (row of the whole
+ *    data, component).
+ *  - random_from_data: gmix_fit's K rows, drawn among the whole data (one
+ *    small collective per draw to ask whether the row weighs more than 0).
+ * What depends on the number of ranks: the sample, the seeding, the
+ * random responsibilities and rows do not. Lloyd's sums and every
+ * statistic do, in their last bits (the order of the additions). k-means++
+ * here compares candidates by exact distances, gmix_fit by the expanded
+ * |x|^2 + |c|^2 - 2 x.c, and Lloyd labels likewise; so the k-means starts
+ * are gmix_fit's up to rounding except where two distances tie to within
+ * it, which can give another candidate or label (rare; then the start
+ * differs). From a warm start or from *_init parameters the fit is
+ * gmix_fit's up to rounding.
  * The hierarchical start (GMIX_INIT_HC) and opt->standardize are not
  * available: without a warm start or all three *_init parameters they
  * are refused with GMIX_EINVAL before any rank reads a row.

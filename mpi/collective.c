@@ -187,10 +187,20 @@ gmix_status gmix__mpi_pass(const gmix__mpi_data *dd, gmix_stats *s,
                            const void *ctx, gmix_error *err) {
   if (local == GMIX_OK)
     local = accumulate_local(dd, s, resp_fn, ctx, err);
+  /* Only the independent entries travel (gmix_stats_pack). */
+  size_t len = gmix_stats_packed_size(s);
+  double *packed = NULL;
+  if (local == GMIX_OK && !(packed = malloc(len * sizeof *packed)))
+    local = gmix__mpi_error(err, GMIX_ENOMEM,
+                            "rank %d: out of memory packing %zu statistics",
+                            dd->rank, len);
+  if (local == GMIX_OK)
+    local = gmix_stats_pack(s, packed, len, err);
   gmix_status st = gmix_mpi_agree(dd->comm, local, err);
-  if (st != GMIX_OK)
-    return st;
-  size_t len;
-  double *buf = gmix_stats_buffer(s, &len);
-  return gmix_mpi_sum(dd->comm, buf, len, err);
+  if (st == GMIX_OK)
+    st = gmix_mpi_sum(dd->comm, packed, len, err);
+  if (st == GMIX_OK)
+    st = gmix_stats_unpack(s, packed, len, err);
+  free(packed);
+  return st;
 }

@@ -12,8 +12,10 @@
  * every choice about a row is made from its index in the whole data (rank
  * 0's rows first), never from its rank, so that samples and draws are the
  * same for any number of ranks (gmix_mpi.h says where results still
- * depend on it). The random stream is this file's own, so starts differ
- * from gmix_fit's.
+ * depend on it). The random streams are gmix_fit's (core/rng.c, seeded
+ * alike per restart) and the choices are made by its rules with its
+ * helpers (fit/kmeans_common.h), so the starts are gmix_fit's up to the
+ * rounding of distances and sums (gmix_mpi.h says where exactly).
  */
 #include <inttypes.h>
 #include <limits.h>
@@ -22,62 +24,10 @@
 #include <string.h>
 
 #include "internal.h"
-
-/* ---- random numbers: splitmix64 (Steele, Lea and Flood 2014); its
- * constants are the generator's definition. */
-#define GOLDEN_GAMMA UINT64_C(0x9e3779b97f4a7c15)
-
-static uint64_t mix64(uint64_t z) {
-  z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-  z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-  return z ^ (z >> 31);
-}
-
-typedef struct rng {
-  uint64_t state;
-} rng;
-
-static uint64_t rng_next(rng *r) {
-  r->state += GOLDEN_GAMMA;
-  return mix64(r->state);
-}
-
-/* The top 53 bits as a double in [0, 1). */
-static double unit(uint64_t v) {
-  return (double)(v >> 11) * (1.0 / (double)(UINT64_C(1) << 53));
-}
-
-/* A stateless draw in [0, 1) for (seed, a, b): the same whichever rank
- * makes it. */
-static double hash_unit(uint64_t seed, uint64_t a, uint64_t b) {
-  return unit(mix64(seed ^ mix64(a + GOLDEN_GAMMA * (b + 1))));
-}
+#include "kmeans_common.h"
+#include "rng.h"
 
 /* ---- helpers */
-
-static double sqdist(const double *a, const double *b, size_t d) {
-  double s = 0.0;
-  for (size_t j = 0; j < d; j++) {
-    double t = a[j] - b[j];
-    s += t * t;
-  }
-  return s;
-}
-
-/* The nearest of k centres (ties: lowest index). */
-static size_t nearest(const double *xi, const double *centres, size_t k,
-                      size_t d) {
-  size_t best = 0;
-  double bd = sqdist(xi, centres, d);
-  for (size_t c = 1; c < k; c++) {
-    double dc = sqdist(xi, centres + c * d, d);
-    if (dc < bd) {
-      bd = dc;
-      best = c;
-    }
-  }
-  return best;
-}
 
 static double weight(const gmix__mpi_data *dd, size_t i) {
   return dd->w ? dd->w[i] : 1.0;
@@ -158,7 +108,7 @@ static gmix_status resp_labels(const gmix__mpi_data *dd, const void *ctx,
   (void)err;
   memset(resp, 0, rows * k * sizeof *resp);
   for (size_t b = 0; b < rows; b++)
-    resp[b * k + nearest(dd->x + (r0 + b) * d, centres, k, d)] = 1.0;
+    resp[b * k + gmix__nearest(dd->x + (r0 + b) * d, centres, k, d)] = 1.0;
   return GMIX_OK;
 }
 
@@ -189,7 +139,7 @@ static gmix_status resp_random(const gmix__mpi_data *dd, const void *ctx,
   for (size_t b = 0; b < rows; b++) {
     double s = 0.0;
     for (size_t c = 0; c < k; c++) {
-      double u = hash_unit(seed, dd->row0 + r0 + b, c);
+      double u = gmix__hash_uniform(seed, dd->row0 + r0 + b, c);
       resp[b * k + c] = u;
       s += u;
     }
@@ -230,7 +180,7 @@ static gmix_status pick(const gmix__mpi_data *dd, uint64_t seed, double p,
     return out_of_memory(dd, "for the k-means sample", err);
   for (size_t i = 0; i < dd->n; i++)
     if (weight(dd, i) > 0.0 &&
-        (p >= 1.0 || hash_unit(seed, dd->row0 + i, 0) < p))
+        (p >= 1.0 || gmix__hash_uniform(seed, dd->row0 + i, 0) < p))
       s->local[s->n_local++] = i;
   return GMIX_OK;
 }
@@ -240,11 +190,16 @@ static gmix_status pick(const gmix__mpi_data *dd, uint64_t seed, double p,
  * chosen by a hash of the seed and the whole-data row, then gathered to
  * rank 0 in rank order, which is whole-data order. */
 static gmix_status draw_sample(const gmix__mpi_data *dd, const gmix_options *o,
-                               rng *r, sample *s, gmix_error *err) {
-  uint64_t seed = rng_next(r);
+                               gmix__rng *r, int refine, sample *s,
+                               gmix_error *err) {
   double p = o->kmeans_max_rows == 0 || dd->n_total <= o->kmeans_max_rows
                  ? 1.0
                  : (double)o->kmeans_max_rows / (double)dd->n_total;
+  /* gmix_fit draws the sample's seed for k-means always, and seeds
+   * k-means++ alone on every row without drawing one: the same here
+   * whenever the sample is every row, so that both make the same draws
+   * after it. */
+  uint64_t seed = refine || p < 1.0 ? gmix__rng_next(r) : 0;
   gmix_status st;
   for (;;) {
     st = pick(dd, seed, p, s, err);
@@ -334,30 +289,13 @@ static gmix_status draw_sample(const gmix__mpi_data *dd, const gmix_options *o,
 
 /* ---- k-means++ seeding (rank 0, on the whole sample) */
 
-/* The first index whose running sum of w_i * dist_i (dist NULL for ones)
- * exceeds target; rounding can leave the target at the total, and then
- * the last row that carries any of it. */
-static size_t search(const double *w, const double *dist, size_t m,
-                     double target) {
-  double s = 0.0;
-  for (size_t i = 0; i < m; i++) {
-    s += w[i] * (dist ? dist[i] : 1.0);
-    if (s > target)
-      return i;
-  }
-  for (size_t i = m; i-- > 0;)
-    if (w[i] * (dist ? dist[i] : 1.0) > 0.0)
-      return i;
-  return m - 1;
-}
-
 /* Sum of w_i min(closest_i, |x_i - c|^2): the potential if c were added;
  * with `update`, closest takes c in. */
 static double potential(const double *x, const double *w, size_t m, size_t d,
                         const double *c, double *closest, int update) {
   double pot = 0.0;
   for (size_t i = 0; i < m; i++) {
-    double t = sqdist(x + i * d, c, d);
+    double t = gmix__sqdist(x + i * d, c, d);
     if (t > closest[i]) /* also when closest is +inf and t is not */
       t = closest[i];
     if (update)
@@ -371,7 +309,7 @@ static double potential(const double *x, const double *w, size_t m, size_t d,
  * candidates per centre, the best kept, as scikit-learn) over the sample
  * x[m][d] with weights w: K indices into the sample. */
 static gmix_status seed_centres(const double *x, const double *w, size_t m,
-                                size_t d, size_t k, rng *r, size_t *idx,
+                                size_t d, size_t k, gmix__rng *r, size_t *idx,
                                 int rank, gmix_error *err) {
   size_t trials = 2 + (size_t)floor(log((double)k));
   double *closest = malloc(m * sizeof *closest);
@@ -387,13 +325,13 @@ static gmix_status seed_centres(const double *x, const double *w, size_t m,
     closest[i] = INFINITY;
     total += w[i];
   }
-  idx[0] = search(w, NULL, m, unit(rng_next(r)) * total);
+  idx[0] = gmix__search_cumsum(w, NULL, m, gmix__rng_uniform(r) * total);
   double pot = potential(x, w, m, d, x + idx[0] * d, closest, 1);
   for (size_t c = 1; c < k; c++) {
     size_t best = 0;
     double best_pot = INFINITY;
     for (size_t t = 0; t < trials; t++)
-      cand[t] = search(w, closest, m, unit(rng_next(r)) * pot);
+      cand[t] = gmix__search_cumsum(w, closest, m, gmix__rng_uniform(r) * pot);
     for (size_t t = 0; t < trials; t++) {
       double p = potential(x, w, m, d, x + cand[t] * d, closest, 0);
       if (p < best_pot) {
@@ -434,9 +372,9 @@ static double lloyd_tol(const double *x, const double *w, size_t m, size_t d,
 /* Rank 0 seeds K centres on the sample and broadcasts them, the whole-data
  * indices of the rows they are, and Lloyd's tolerance: out holds K d
  * centres, then the tolerance; ids K indices. */
-static gmix_status seed(const gmix__mpi_data *dd, const gmix_options *o, rng *r,
-                        const sample *s, double *out, uint64_t *ids,
-                        gmix_error *err) {
+static gmix_status seed(const gmix__mpi_data *dd, const gmix_options *o,
+                        gmix__rng *r, const sample *s, double *out,
+                        uint64_t *ids, gmix_error *err) {
   size_t k = dd->k, d = dd->d;
   gmix_status st = GMIX_OK;
   if (dd->rank == 0) {
@@ -484,7 +422,7 @@ static gmix_status lloyd(const gmix__mpi_data *dd, const gmix_options *o,
     for (size_t t = 0; t < s->n_local; t++) {
       size_t i = s->local[t];
       const double *xi = dd->x + i * d;
-      size_t c = nearest(xi, centres, k, d);
+      size_t c = gmix__nearest(xi, centres, k, d);
       double wi = weight(dd, i);
       for (size_t j = 0; j < d; j++)
         acc[c * d + j] += wi * xi[j];
@@ -514,7 +452,7 @@ static gmix_status lloyd(const gmix__mpi_data *dd, const gmix_options *o,
  * Lloyd, and the one-hot statistics of the labels (or of the chosen
  * rows). */
 static gmix_status kmeans_start(const gmix__mpi_data *dd, const gmix_options *o,
-                                rng *r, int refine, gmix_stats **out,
+                                gmix__rng *r, int refine, gmix_stats **out,
                                 gmix_error *err) {
   size_t k = dd->k, d = dd->d;
   sample s;
@@ -524,7 +462,7 @@ static gmix_status kmeans_start(const gmix__mpi_data *dd, const gmix_options *o,
   gmix_status st =
       centres && ids ? GMIX_OK : out_of_memory(dd, "in k-means", err);
   if ((st = gmix_mpi_agree(dd->comm, st, err)) == GMIX_OK)
-    st = draw_sample(dd, o, r, &s, err);
+    st = draw_sample(dd, o, r, refine, &s, err);
   if (st == GMIX_OK)
     st = seed(dd, o, r, &s, centres, ids, err);
   if (st == GMIX_OK && refine)
@@ -556,9 +494,10 @@ static gmix_status data_mean(const gmix__mpi_data *dd, double *mean,
 }
 
 static gmix_status random_start(const gmix__mpi_data *dd, const gmix_options *o,
-                                rng *r, gmix_stats **out, gmix_error *err) {
+                                gmix__rng *r, gmix_stats **out,
+                                gmix_error *err) {
   size_t k = dd->k, d = dd->d;
-  uint64_t seed = rng_next(r);
+  uint64_t seed = gmix__rng_next(r);
   double *centres = malloc(k * d * sizeof *centres);
   gmix_status st = centres ? GMIX_OK : out_of_memory(dd, "initialising", err);
   if ((st = gmix_mpi_agree(dd->comm, st, err)) == GMIX_OK)
@@ -571,24 +510,31 @@ static gmix_status random_start(const gmix__mpi_data *dd, const gmix_options *o,
   return st;
 }
 
-/* K distinct rows of positive weight, uniformly: each draw is a place
- * among the positive rows of the whole data, found on the rank that holds
- * it, whose row and index the others receive through a sum of zeros. */
+/* Whether whole-data row i has positive weight, on every rank: the rank
+ * that holds it says so through a maximum. */
+static gmix_status row_positive(const gmix__mpi_data *dd, uint64_t i,
+                                int *positive, gmix_error *err) {
+  int mine = i >= dd->row0 && i - dd->row0 < dd->n &&
+             weight(dd, (size_t)(i - dd->row0)) > 0.0;
+  return gmix__mpi_check(
+      MPI_Allreduce(&mine, positive, 1, MPI_INT, MPI_MAX, dd->comm),
+      "MPI_Allreduce", err);
+}
+
+/* K distinct rows of positive weight, uniformly, drawn as gmix_fit draws
+ * them: a row of the whole data at random, again while it weighs 0 or
+ * was drawn before (each draw one small collective to ask the rank that
+ * holds it). The holders' rows reach the others through a sum of
+ * zeros. */
 static gmix_status rows_start(const gmix__mpi_data *dd, const gmix_options *o,
-                              rng *r, gmix_stats **out, gmix_error *err) {
+                              gmix__rng *r, gmix_stats **out, gmix_error *err) {
   size_t k = dd->k, d = dd->d;
-  uint64_t positive = 0, before = 0, total = 0;
+  uint64_t positive = 0, total = 0;
   for (size_t i = 0; i < dd->n; i++)
     positive += weight(dd, i) > 0.0;
   gmix_status st = gmix__mpi_check(
-      MPI_Exscan(&positive, &before, 1, MPI_UINT64_T, MPI_SUM, dd->comm),
-      "MPI_Exscan", err);
-  if (dd->rank == 0)
-    before = 0;
-  if (st == GMIX_OK)
-    st = gmix__mpi_check(
-        MPI_Allreduce(&positive, &total, 1, MPI_UINT64_T, MPI_SUM, dd->comm),
-        "MPI_Allreduce", err);
+      MPI_Allreduce(&positive, &total, 1, MPI_UINT64_T, MPI_SUM, dd->comm),
+      "MPI_Allreduce", err);
   if (st != GMIX_OK)
     return st;
   if (total < k)
@@ -596,45 +542,33 @@ static gmix_status rows_start(const gmix__mpi_data *dd, const gmix_options *o,
                            "only %" PRIu64 " rows have positive weight; %zu "
                            "components need as many",
                            total, k);
-  uint64_t *place = malloc(k * sizeof *place), *ids = malloc(k * sizeof *ids);
+  uint64_t *ids = malloc(k * sizeof *ids);
   double *centres = malloc(k * d * sizeof *centres);
-  st = place && ids && centres ? GMIX_OK
-                               : out_of_memory(dd, "initialising", err);
+  st = ids && centres ? GMIX_OK : out_of_memory(dd, "initialising", err);
   if ((st = gmix_mpi_agree(dd->comm, st, err)) == GMIX_OK) {
-    for (size_t c = 0; c < k; c++) {
-      for (;;) {
-        uint64_t p = (uint64_t)(unit(rng_next(r)) * (double)total);
-        size_t j = 0;
-        while (j < c && place[j] != p)
-          j++;
-        if (p < total && j == c) {
-          place[c] = p;
-          break;
-        }
-      }
-    }
-    memset(ids, 0, k * sizeof *ids);
-    memset(centres, 0, k * d * sizeof *centres);
-    for (size_t i = 0, seen = 0; i < dd->n; i++) {
-      if (!(weight(dd, i) > 0.0))
+    for (size_t c = 0; c < k && st == GMIX_OK;) {
+      uint64_t i = (uint64_t)(gmix__rng_uniform(r) * (double)dd->n_total);
+      size_t j = 0;
+      while (j < c && ids[j] != i)
+        j++;
+      if (i >= dd->n_total || j < c)
         continue;
-      for (size_t c = 0; c < k; c++)
-        if (place[c] == before + seen) {
-          ids[c] = dd->row0 + i;
-          memcpy(centres + c * d, dd->x + i * d, d * sizeof *centres);
-        }
-      seen++;
+      int ok = 0;
+      st = row_positive(dd, i, &ok, err);
+      if (ok)
+        ids[c++] = i;
     }
+    memset(centres, 0, k * d * sizeof *centres);
+    for (size_t c = 0; c < k && st == GMIX_OK; c++)
+      if (ids[c] >= dd->row0 && ids[c] - dd->row0 < dd->n)
+        memcpy(centres + c * d, dd->x + (ids[c] - dd->row0) * d,
+               d * sizeof *centres);
     /* Every rank but the holder adds zeros: the sums are exact. */
-    st = gmix_mpi_sum(dd->comm, centres, k * d, err);
     if (st == GMIX_OK)
-      st = gmix__mpi_check(MPI_Allreduce(MPI_IN_PLACE, ids, (int)k,
-                                         MPI_UINT64_T, MPI_SUM, dd->comm),
-                           "MPI_Allreduce", err);
+      st = gmix_mpi_sum(dd->comm, centres, k * d, err);
     if (st == GMIX_OK)
       st = resp_stats(dd, o, centres, resp_rows, ids, out, err);
   }
-  free(place);
   free(ids);
   free(centres);
   return st;
@@ -644,7 +578,8 @@ gmix_status gmix__mpi_init_stats(const gmix__mpi_data *dd,
                                  const gmix_options *o, size_t init_index,
                                  gmix_stats **out, gmix_error *err) {
   /* One stream per (seed, restart), as gmix_fit's restarts. */
-  rng r = {mix64(o->seed) ^ mix64(init_index + GOLDEN_GAMMA)};
+  gmix__rng r;
+  gmix__rng_seed(&r, o->seed, init_index);
   switch (o->init) {
   case GMIX_INIT_KMEANS:
     return kmeans_start(dd, o, &r, 1, out, err);

@@ -154,15 +154,7 @@ int gmix__sym_eigen(const double *a, size_t d, double *work, size_t work_size);
 int gmix__top_eigen(const double *a, size_t d, double *vec, double *val,
                     double *work, size_t work_size);
 
-/* ---- random numbers (rng.c): xoshiro256** seeded by splitmix64 */
-typedef struct gmix__rng {
-  uint64_t s[4];
-} gmix__rng;
-void gmix__rng_seed(gmix__rng *r, uint64_t seed, uint64_t stream);
-uint64_t gmix__rng_next(gmix__rng *r);
-double gmix__rng_uniform(gmix__rng *r); /* [0, 1) with 53 random bits */
-double gmix__rng_normal(gmix__rng *r);  /* standard normal */
-/* A stateless hash of (seed, a, b) to a uniform double in [0, 1). */
-double gmix__hash_uniform(uint64_t seed, uint64_t a, uint64_t b);
+/* ---- random numbers (rng.c) */
+#include "rng.h"
 
 #endif /* GMIX_INTERNAL_H */

@@ -8,7 +8,7 @@
  */
 #include <math.h>
 
-#include "internal.h"
+#include "rng.h"
 
 static uint64_t splitmix64(uint64_t *state) {
   uint64_t z = (*state += UINT64_C(0x9E3779B97F4A7C15));

@@ -46,9 +46,14 @@ typedef void (*gmix__resp_fn)(const void *ctx, const double *x, size_t row0,
  *   [0] sum of weights, [1] sum of w * log p, [2, 2+K) N_k,
  *   s1: K x d first moments around the shift,
  *   s2: full K x d x d (upper triangles), tied d x d, diag and spherical
- *       K x d second moments around the shift. */
+ *       K x d second moments around the shift.
+ * `mats` of those are symmetric d x d matrices of which only the upper
+ * triangle is ever written or read (K for full, 1 for tied, 0 otherwise);
+ * `packed` is the size of the buffer with each reduced to its upper
+ * triangle (gmix__stats_pack). */
 typedef struct gmix__stats_layout {
   size_t nk, s1, s2, size;
+  size_t mats, packed;
 } gmix__stats_layout;
 
 typedef struct gmix__engine {
@@ -138,6 +143,17 @@ void gmix__logsumexp_rows(double *L, size_t rows, size_t k, double *lp,
 /* The layout of the statistics of a model; 0 when a size overflows. */
 int gmix__stats_layout_init(gmix__stats_layout *l, const gmix__cov_model *ops,
                             size_t k, size_t d);
+/* The statistics buf (layout l, d features) without the strictly lower
+ * triangles of its symmetric matrices, into out[l->packed]: entries
+ * before s2 as they are, then each matrix's upper triangle row by row.
+ * Unpack is the inverse and writes zeros below the diagonals, where an
+ * accumulation leaves them. Summing packed arrays and unpacking is
+ * summing the buffers. */
+void gmix__stats_pack(const gmix__stats_layout *l, size_t d, const double *buf,
+                      double *out);
+void gmix__stats_unpack(const gmix__stats_layout *l, size_t d, const double *in,
+                        double *buf);
+
 /* Accumulate rows x[rows][d] with responsibilities r[rows][K] (already
  * multiplied by the sample weights) into the statistics buffer s. `z` is a
  * work buffer of rows*d doubles. */

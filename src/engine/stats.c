@@ -40,7 +40,41 @@ int gmix__stats_layout_init(gmix__stats_layout *l, const gmix__cov_model *ops,
   l->s1 = l->nk + k;
   l->s2 = l->s1 + kd;
   l->size = l->s2 + scatter;
+  l->mats = ops->scatter == GMIX__SCATTER_FULL     ? k
+            : ops->scatter == GMIX__SCATTER_POOLED ? 1
+                                                   : 0;
+  /* d (d - 1) / 2 fewer doubles per matrix; d^2 did not overflow. */
+  l->packed = l->size - l->mats * (d * d - d) / 2;
   return l->s1 >= k && l->s2 >= kd && l->size >= scatter;
+}
+
+void gmix__stats_pack(const gmix__stats_layout *l, size_t d, const double *buf,
+                      double *out) {
+  size_t mat_end = l->s2 + l->mats * d * d;
+  memcpy(out, buf, l->s2 * sizeof *out);
+  double *o = out + l->s2;
+  for (size_t c = 0; c < l->mats; c++)
+    for (size_t i = 0; i < d; i++) {
+      const double *row = buf + l->s2 + (c * d + i) * d;
+      memcpy(o, row + i, (d - i) * sizeof *o);
+      o += d - i;
+    }
+  memcpy(o, buf + mat_end, (l->size - mat_end) * sizeof *o);
+}
+
+void gmix__stats_unpack(const gmix__stats_layout *l, size_t d, const double *in,
+                        double *buf) {
+  size_t mat_end = l->s2 + l->mats * d * d;
+  memcpy(buf, in, l->s2 * sizeof *buf);
+  const double *p = in + l->s2;
+  for (size_t c = 0; c < l->mats; c++)
+    for (size_t i = 0; i < d; i++) {
+      double *row = buf + l->s2 + (c * d + i) * d;
+      memset(row, 0, i * sizeof *row);
+      memcpy(row + i, p, (d - i) * sizeof *row);
+      p += d - i;
+    }
+  memcpy(buf + mat_end, p, (l->size - mat_end) * sizeof *buf);
 }
 
 /* Full: per component, one SYRK of the sqrt(r)-scaled, shifted rows. Rows
@@ -73,8 +107,8 @@ static void accumulate_full(const gmix__engine *e, const double *x, size_t rows,
   }
 }
 
-/* Pooled (tied): only the pooled scatter is needed, and every component shares one
- * shift c (the weighted centre of the means, which at convergence is the
+/* Pooled (tied): only the pooled scatter is needed, and every component shares
+ * one shift c (the weighted centre of the means, which at convergence is the
  * weighted mean of the data), so sum_k r_bk (x_b - c)(x_b - c)^T is
  * (sum_k r_bk) (x_b - c)(x_b - c)^T: one SYRK per block whatever K. */
 static void accumulate_tied(const gmix__engine *e, const double *x, size_t rows,
@@ -171,10 +205,7 @@ void gmix__stats_unscale(gmix__engine *e, const double *mean,
       s1[c * d + j] *= scale[j];
       e->shift[c * d + j] = mean[j] + scale[j] * e->shift[c * d + j];
     }
-  size_t mats = e->ops->scatter == GMIX__SCATTER_FULL     ? k
-                : e->ops->scatter == GMIX__SCATTER_POOLED ? 1
-                                                          : 0;
-  for (size_t c = 0; c < mats; c++)
+  for (size_t c = 0; c < e->layout.mats; c++)
     for (size_t i = 0; i < d; i++)
       for (size_t j = 0; j < d; j++)
         s2[(c * d + i) * d + j] *= scale[i] * scale[j];

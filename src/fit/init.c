@@ -22,6 +22,7 @@
 #include "engine.h"
 #include "hc.h"
 #include "init.h"
+#include "kmeans_common.h"
 
 /* GMIX_ECANCELLED when the caller's flag (gmix_options.cancel) is set:
  * read between the rounds of the k-means passes, whose own passes do not
@@ -57,15 +58,6 @@ static void reduce_chunks(size_t n, size_t chunk, size_t threads,
                       work_size, acc_size, total, f, ctx);
 }
 
-static double sqdist(const double *a, const double *b, size_t d) {
-  double s = 0.0;
-  for (size_t j = 0; j < d; j++) {
-    double t = a[j] - b[j];
-    s += t * t;
-  }
-  return s;
-}
-
 /* Squared distances of rows x[rows][d] to centres c[m][d] through one GEMM,
  * |x|^2 + |c|^2 - 2 x.c, clipped at zero: dist[rows][m]. `cn` holds |c|^2.
  * The expansion can cancel for points very close to a centre; k-means only
@@ -92,21 +84,6 @@ static void row_norms(const double *c, size_t m, size_t d, double *cn) {
       s += c[t * d + j] * c[t * d + j];
     cn[t] = s;
   }
-}
-
-/* The nearest centre by exact differences (ties: lowest index). */
-static size_t nearest(const double *xi, const double *centres, size_t k,
-                      size_t d) {
-  size_t best = 0;
-  double bd = sqdist(xi, centres, d);
-  for (size_t c = 1; c < k; c++) {
-    double dc = sqdist(xi, centres + c * d, d);
-    if (dc < bd) {
-      bd = dc;
-      best = c;
-    }
-  }
-  return best;
 }
 
 /* ---- k-means++ seeding */
@@ -148,24 +125,6 @@ static void pp_pass(const void *vctx, size_t r0, size_t r1, double *acc,
   }
 }
 
-/* The first index whose running sum of w_i * closest_i (either may be NULL
- * for ones) exceeds `target`. */
-static size_t search_cumsum(const double *w, const double *closest, size_t n,
-                            double target) {
-  double s = 0.0;
-  for (size_t i = 0; i < n; i++) {
-    s += (w ? w[i] : 1.0) * (closest ? closest[i] : 1.0);
-    if (s > target)
-      return i;
-  }
-  /* Rounding can leave the target just above the total: take the last row
-   * with positive weight. */
-  for (size_t i = n; i-- > 0;)
-    if ((w ? w[i] : 1.0) * (closest ? closest[i] : 1.0) > 0.0)
-      return i;
-  return n - 1;
-}
-
 /* Greedy k-means++ (Arthur and Vassilvitskii, with 2 + floor(log K) local
  * trials per centre as scikit-learn): writes K row indices to idx. */
 static gmix_status kmeanspp(const gmix__init_data *in, gmix__rng *rng,
@@ -193,7 +152,8 @@ static gmix_status kmeanspp(const gmix__init_data *in, gmix__rng *rng,
   pp_ctx ctx = {in->x, in->w, d, closest, cand, cn, 1, 1};
 
   /* First centre: a row drawn with probability proportional to its weight. */
-  idx[0] = search_cumsum(in->w, NULL, n, gmix__rng_uniform(rng) * in->sum_w);
+  idx[0] =
+      gmix__search_cumsum(in->w, NULL, n, gmix__rng_uniform(rng) * in->sum_w);
   memcpy(cand, in->x + idx[0] * d, d * sizeof *cand);
   row_norms(cand, 1, d, cn);
   reduce_chunks(n, in->chunk, in->threads, 1, work, scratch, pots, pp_pass,
@@ -203,7 +163,7 @@ static gmix_status kmeanspp(const gmix__init_data *in, gmix__rng *rng,
   for (size_t c = 1; c < k && (st = check_cancel(in, err)) == GMIX_OK; c++) {
     for (size_t t = 0; t < trials; t++) {
       targets[t] = gmix__rng_uniform(rng) * pot;
-      cidx[t] = search_cumsum(in->w, closest, n, targets[t]);
+      cidx[t] = gmix__search_cumsum(in->w, closest, n, targets[t]);
       memcpy(cand + t * d, in->x + cidx[t] * d, d * sizeof *cand);
     }
     ctx.trials = trials;
@@ -349,7 +309,7 @@ static void resp_labels(const void *vctx, const double *x, size_t row0,
   const double *centres = vctx;
   memset(r, 0, rows * k * sizeof *r);
   for (size_t b = 0; b < rows; b++)
-    r[b * k + nearest(x + (row0 + b) * d, centres, k, d)] = 1.0;
+    r[b * k + gmix__nearest(x + (row0 + b) * d, centres, k, d)] = 1.0;
 }
 
 typedef struct rows_ctx {

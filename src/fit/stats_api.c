@@ -230,3 +230,37 @@ double *gmix_stats_buffer(gmix_stats *s, size_t *len) {
     *len = s ? s->layout.size : 0;
   return s ? s->buf : NULL;
 }
+
+size_t gmix_stats_packed_size(const gmix_stats *s) {
+  return s ? s->layout.packed : 0;
+}
+
+/* GMIX_EINVAL unless s and buf are given and len is s's packed size. */
+static gmix_status check_packed(const gmix_stats *s, const double *buf,
+                                const char *name, size_t len, gmix_error *err) {
+  if (!s)
+    return gmix__null_argument(err, "stats");
+  if (!buf)
+    return gmix__null_argument(err, name);
+  if (len != s->layout.packed)
+    return gmix__error(err, GMIX_EINVAL,
+                       "packed statistics hold %zu doubles, not %zu",
+                       s->layout.packed, len);
+  return GMIX_OK;
+}
+
+gmix_status gmix_stats_pack(const gmix_stats *s, double *out, size_t len,
+                            gmix_error *err) {
+  gmix_status st = check_packed(s, out, "out", len, err);
+  if (st == GMIX_OK)
+    gmix__stats_pack(&s->layout, s->model->d, s->buf, out);
+  return st;
+}
+
+gmix_status gmix_stats_unpack(gmix_stats *s, const double *in, size_t len,
+                              gmix_error *err) {
+  gmix_status st = check_packed(s, in, "in", len, err);
+  if (st == GMIX_OK)
+    gmix__stats_unpack(&s->layout, s->model->d, in, s->buf);
+  return st;
+}

@@ -107,7 +107,8 @@ static void test_batches_and_weights(void **state) {
     w[i] = 2.0;
   TU_OK(gmix_stats_accumulate(wt, data, N, D, w, &err), &err);
   size_t l1, l2, l3;
-  const double *a = gmix_stats_buffer(one, &l1), *b = gmix_stats_buffer(many, &l2),
+  const double *a = gmix_stats_buffer(one, &l1),
+               *b = gmix_stats_buffer(many, &l2),
                *c = gmix_stats_buffer(wt, &l3);
   assert_int_equal(l1, l2);
   assert_int_equal(l1, l3);
@@ -162,6 +163,93 @@ static void test_mstep_reseeds(void **state) {
   gmix_model_free(next);
 }
 
+/* Packed statistics, for every covariance model: unpacking a packed
+ * array gives the buffer back bit for bit, the sum of two halves' packed
+ * arrays unpacked is their merge, the M-step on it is the M-step on the
+ * merge, and only the lower triangles of symmetric scatter matrices are
+ * left out. */
+static void test_packed(void **state) {
+  (void)state;
+  for (int t = 0; t < TU_NTYPES; t++) {
+    gmix_covariance_type type = tu_types[t];
+    const char *name = gmix_covariance_type_name(type);
+    gmix_options o;
+    gmix_options_init(&o);
+    o.covariance_type = type;
+    o.n_components = K;
+    o.max_iter = 2;
+    o.seed = 1;
+    gmix_model *m = NULL, *from_merge = NULL, *from_packed = NULL;
+    gmix_stats *a = NULL, *b = NULL, *sum = NULL;
+    gmix_error err;
+    TU_OK(gmix_fit(data, N, D, NULL, &o, &m, &err), &err);
+    TU_OK(gmix_stats_create(m, &a, &err), &err);
+    TU_OK(gmix_stats_create(m, &b, &err), &err);
+    TU_OK(gmix_stats_create(m, &sum, &err), &err);
+    TU_OK(gmix_stats_accumulate(a, data, N / 2, D, NULL, &err), &err);
+    TU_OK(gmix_stats_accumulate(b, data + N / 2 * D, N - N / 2, D, NULL, &err),
+          &err);
+    size_t len = 0, plen = gmix_stats_packed_size(a);
+    const double *buf = gmix_stats_buffer(a, &len);
+    /* What is left out: d (d - 1) / 2 per symmetric matrix. */
+    size_t tri = D * (D - 1) / 2;
+    size_t left_out = type == GMIX_COV_FULL   ? K * tri
+                      : type == GMIX_COV_TIED ? tri
+                                              : len - plen;
+    TU_TRUE(plen == len - left_out && plen > 0, "%s: packed %zu of %zu", name,
+            plen, len);
+    double *pa = malloc(plen * sizeof *pa), *pb = malloc(plen * sizeof *pb);
+    double *copy = malloc(len * sizeof *copy);
+    assert_non_null(pa);
+    assert_non_null(pb);
+    assert_non_null(copy);
+    memcpy(copy, buf, len * sizeof *copy);
+    TU_OK(gmix_stats_pack(a, pa, plen, &err), &err);
+    TU_OK(gmix_stats_pack(b, pb, plen, &err), &err);
+    TU_OK(gmix_stats_unpack(a, pa, plen, &err), &err);
+    TU_TRUE(memcmp(buf, copy, len * sizeof *copy) == 0,
+            "%s: unpack(pack(s)) differs from s", name);
+    for (size_t i = 0; i < plen; i++)
+      pa[i] += pb[i];
+    TU_OK(gmix_stats_unpack(sum, pa, plen, &err), &err);
+    TU_OK(gmix_stats_merge(a, b, &err), &err);
+    const double *merged = gmix_stats_buffer(a, &len),
+                 *summed = gmix_stats_buffer(sum, &len);
+    TU_TRUE(memcmp(merged, summed, len * sizeof *merged) == 0,
+            "%s: unpacked sum differs from the merge", name);
+    TU_OK(gmix_stats_mstep(a, NULL, &from_merge, &err), &err);
+    TU_OK(gmix_stats_mstep(sum, NULL, &from_packed, &err), &err);
+    size_t nc = gmix_covariance_size(type, K, D);
+    double *ca = malloc(nc * sizeof *ca), *cb = malloc(nc * sizeof *cb);
+    assert_non_null(ca);
+    assert_non_null(cb);
+    gmix_model_covariances(from_merge, ca);
+    gmix_model_covariances(from_packed, cb);
+    TU_TRUE(memcmp(ca, cb, nc * sizeof *ca) == 0, "%s: M-steps differ", name);
+
+    /* A wrong length or a NULL array is refused and changes nothing. */
+    TU_STATUS(gmix_stats_pack(a, pa, plen - 1, &err), GMIX_EINVAL, &err);
+    TU_STATUS(gmix_stats_unpack(sum, pb, plen + 1, &err), GMIX_EINVAL, &err);
+    TU_TRUE(
+        memcmp(merged, gmix_stats_buffer(sum, &len), len * sizeof *merged) == 0,
+        "%s: a refused unpack changed s", name);
+    TU_STATUS(gmix_stats_pack(a, NULL, plen, &err), GMIX_EINVAL, &err);
+    TU_STATUS(gmix_stats_unpack(NULL, pa, plen, &err), GMIX_EINVAL, &err);
+    free(pa);
+    free(pb);
+    free(copy);
+    free(ca);
+    free(cb);
+    gmix_stats_free(a);
+    gmix_stats_free(b);
+    gmix_stats_free(sum);
+    gmix_model_free(m);
+    gmix_model_free(from_merge);
+    gmix_model_free(from_packed);
+  }
+  assert_int_equal(gmix_stats_packed_size(NULL), 0);
+}
+
 /* Every allocation of create, accumulate and mstep can fail: the call
  * reports GMIX_ENOMEM and leaves nothing behind (the sanitizer build
  * checks for leaks). */
@@ -196,6 +284,7 @@ int main(void) {
       cmocka_unit_test(test_errors),
       cmocka_unit_test(test_batches_and_weights),
       cmocka_unit_test(test_mstep_reseeds),
+      cmocka_unit_test(test_packed),
       cmocka_unit_test(test_allocation_failures),
   };
   return cmocka_run_group_tests(tests, setup, NULL);

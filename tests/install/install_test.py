@@ -11,7 +11,12 @@ then:
     with nothing left at the old place (the pkg-config file must be
     relocatable);
   - configures and builds consumer/ with find_package(gmix) against the
-    moved prefix, linking gmix::gmix and gmix::gmix_static, and runs both.
+    moved prefix, linking gmix::gmix and gmix::gmix_static, and runs both;
+  - with --mpi (the tree built libgmix_mpi): builds mpi_version.c with
+    `pkg-config --cflags --libs gmix-mpi`, before and after the move, and
+    with find_package(gmix COMPONENTS mpi) linking gmix::gmix_mpi, and
+    checks each links libgmix_mpi and libgmix (built only: running needs
+    an MPI launcher).
 
 Every tool is passed in by tests/install/CMakeLists.txt. On failure the
 temporary folder is kept and its path printed.
@@ -76,13 +81,19 @@ def check_soname(args, prefix):
         raise Failure("%s: no %s installed next to it" % (lib, args.soname))
 
 
-def check_pkg_config(args, prefix, work):
-    """Build and run version.c through gmix.pc found under prefix."""
-    libdir = os.path.join(prefix, args.libdir)
+def pkg_config_env(libdir):
+    """The environment with libdir/pkgconfig first on PKG_CONFIG_PATH."""
     env = dict(os.environ)
     env["PKG_CONFIG_PATH"] = os.pathsep.join(
         [os.path.join(libdir, "pkgconfig")] +
         ([env["PKG_CONFIG_PATH"]] if env.get("PKG_CONFIG_PATH") else []))
+    return env
+
+
+def check_pkg_config(args, prefix, work):
+    """Build and run version.c through gmix.pc found under prefix."""
+    libdir = os.path.join(prefix, args.libdir)
+    env = pkg_config_env(libdir)
 
     def pkg_config(*opts):
         return run([args.pkg_config] + list(opts) + ["gmix"], env=env).split()
@@ -109,12 +120,37 @@ def check_pkg_config(args, prefix, work):
     check_program(args, static, libdir, shared=False)
 
 
+def check_mpi_links(args, exe):
+    """exe needs libgmix_mpi and libgmix, by their SONAMEs' names."""
+    needed = sorted(n.split(".so")[0] for n in
+                    elf_dynamic(args.objdump, exe, "NEEDED")
+                    if n.startswith("libgmix"))
+    expect_equal(exe + ": libgmix libraries in NEEDED",
+                 ["libgmix", "libgmix_mpi"], needed)
+
+
+def check_pkg_config_mpi(args, prefix, work):
+    """Build mpi_version.c through gmix-mpi.pc found under prefix."""
+    libdir = os.path.join(prefix, args.libdir)
+    env = pkg_config_env(libdir)
+    expect_equal("pkg-config --modversion gmix-mpi", [args.version],
+                 run([args.pkg_config, "--modversion", "gmix-mpi"],
+                     env=env).split())
+    flags = run([args.pkg_config, "--cflags", "--libs", "gmix-mpi"],
+                env=env).split()
+    exe = os.path.join(work, "mpi_version")
+    run([args.cc, "-std=c11", "-Wall", "-Wextra", "-Werror",
+         os.path.join(HERE, "mpi_version.c"), "-o", exe] + flags)
+    check_mpi_links(args, exe)
+
+
 def check_cmake_package(args, prefix, work):
     """Configure, build and run consumer/ against prefix."""
     build = os.path.join(work, "consumer-build")
     run([args.cmake, "-S", os.path.join(HERE, "consumer"), "-B", build,
          "-G", args.generator, "-DCMAKE_C_COMPILER=" + args.cc,
          "-DCMAKE_PREFIX_PATH=" + prefix, "-DGMIX_VERSION=" + args.version,
+         "-DGMIX_WITH_MPI=" + ("ON" if args.mpi else "OFF"),
          "-DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF"])
     with open(os.path.join(build, "CMakeCache.txt")) as f:
         gmix_dir = [line.split("=", 1)[1].strip() for line in f
@@ -126,6 +162,8 @@ def check_cmake_package(args, prefix, work):
     libdir = os.path.join(prefix, args.libdir)
     check_program(args, os.path.join(build, "version_shared"), libdir, True)
     check_program(args, os.path.join(build, "version_static"), libdir, False)
+    if args.mpi:
+        check_mpi_links(args, os.path.join(build, "mpi_version"))
 
 
 def main():
@@ -139,6 +177,8 @@ def main():
     ap.add_argument("--cc", required=True)
     ap.add_argument("--pkg-config", required=True)
     ap.add_argument("--objdump", required=True)
+    ap.add_argument("--mpi", action="store_true",
+                    help="the tree built libgmix_mpi")
     args = ap.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="gmix-install-")
@@ -162,12 +202,20 @@ def main():
         ("install", install),
         ("SONAME", lambda: check_soname(args, first)),
         ("pkg-config", lambda: check_pkg_config(args, first, work_first)),
+    ]
+    if args.mpi:
+        steps.append(("pkg-config gmix-mpi",
+                      lambda: check_pkg_config_mpi(args, first, work_first)))
+    steps += [
         ("move prefix", move),
         ("pkg-config after move",
          lambda: check_pkg_config(args, moved, work_moved)),
-        ("find_package after move",
-         lambda: check_cmake_package(args, moved, work_moved)),
     ]
+    if args.mpi:
+        steps.append(("pkg-config gmix-mpi after move",
+                      lambda: check_pkg_config_mpi(args, moved, work_moved)))
+    steps.append(("find_package after move",
+                  lambda: check_cmake_package(args, moved, work_moved)))
     for name, step in steps:
         t0 = time.monotonic()
         try:

@@ -6,6 +6,7 @@ mpiexec and GMIX_EXAMPLES to the bundled data. Every comparison with
 distributed fit is the same model to 1e-12 relative (the ranks change only
 the order of each iteration's sums; tests/mpi/test_mpi_fit.c says more).
 """
+import ctypes
 import json
 import os
 import subprocess
@@ -23,6 +24,36 @@ SAME_FIT_REL = 1e-12
 # A failure must end every rank within seconds, not at a collective's
 # timeout; MPI start-up alone takes about one second here.
 FAILURE_SECONDS = 30
+
+
+def registry_covariances():
+    """Every covariance model libgmix knows (GMIX_LIB), so that models
+    added later are covered; the CLI helpers' list without it."""
+    path = os.environ.get("GMIX_LIB")
+    if not path:
+        return COVARIANCES
+    name = ctypes.CDLL(path).gmix_covariance_type_name
+    name.restype = ctypes.c_char_p
+    name.argtypes = [ctypes.c_int]
+    names = []
+    while name(len(names)) is not None:
+        names.append(name(len(names)).decode())
+    return names
+
+
+MODELS = registry_covariances()
+
+
+def synthetic_csv(path):
+    """600 rows from three Gaussians in 3 dimensions with a fixed seed,
+    one far from the others, as CSV with a header."""
+    rng = np.random.default_rng(17)
+    means = np.array([[0.0, 0.0, 0.0], [4.0, -3.0, 1.0], [40.0, 35.0, -20.0]])
+    x = np.concatenate([rng.normal(m, 1.0 + i, size=(200, 3))
+                        for i, m in enumerate(means)])
+    x = x[rng.permutation(len(x))]
+    np.savetxt(path, x, delimiter=",", header="a,b,c", comments="")
+    return path
 
 
 def mpi(p, *args, timeout=120):
@@ -69,14 +100,24 @@ def without_timing(model):
 
 
 @pytest.fixture(scope="module")
-def start_and_reference(tmp_path_factory):
+def data_files(tmp_path_factory):
+    """(file, K) per data set: the bundled ones and a synthetic one."""
+    files = {name: (DATASETS[name][0], DATASETS[name][1])
+             for name in ("faithful", "iris")}
+    files["synthetic"] = (synthetic_csv(
+        tmp_path_factory.mktemp("synthetic") / "synthetic.csv"), 3)
+    return files
+
+
+@pytest.fixture(scope="module")
+def start_and_reference(tmp_path_factory, data_files):
     """(start, reference) model files per (data set, covariance): a rough
     start (two EM iterations from k-means) and gmix fit from it."""
     cache = {}
 
     def get(name, cov):
         if (name, cov) not in cache:
-            path, k = DATASETS[name][0], DATASETS[name][1]
+            path, k = data_files[name]
             d = tmp_path_factory.mktemp(f"{name}_{cov}")
             start, ref = d / "start.json", d / "ref.json"
             gmix("fit", path, "-k", k, "-c", cov, "--max-iter", 2, "-o",
@@ -90,15 +131,30 @@ def start_and_reference(tmp_path_factory):
 
 # ------------------------------------------------- the same model as gmix fit
 
-@pytest.mark.parametrize("name", ["faithful", "iris"])
-@pytest.mark.parametrize("cov", COVARIANCES)
-def test_equals_gmix_fit(name, cov, tmp_path, start_and_reference):
+RANKS = (1, 2, 3, 4)
+
+
+@pytest.mark.parametrize("name", ["faithful", "iris", "synthetic"])
+@pytest.mark.parametrize("cov", MODELS)
+def test_equals_gmix_fit(name, cov, tmp_path, start_and_reference,
+                         data_files):
+    """Every model of the registry on every data set, on a number of
+    ranks that turns with the model: each data set sees 1 to 4 ranks and
+    each model as many counts as there are data sets, without running
+    every pair (test_mpi_fit.c runs every pair in one process). On 4 ranks
+    a second run gives the same file but the wall time."""
     start, ref = start_and_reference(name, cov)
-    for p in (1, 2, 3):
-        out = tmp_path / f"mpi{p}.json"
-        mpi_ok(p, "fit", DATASETS[name][0], "--init-model", start, "--tol",
-               "1e-8", "-o", out)
-        assert_same_fit(out, ref, f"{name} {cov} on {p} ranks")
+    shift = ["faithful", "iris", "synthetic"].index(name)
+    p = RANKS[(MODELS.index(cov) + shift) % len(RANKS)]
+    out = tmp_path / f"mpi{p}.json"
+    mpi_ok(p, "fit", data_files[name][0], "--init-model", start, "--tol",
+           "1e-8", "-o", out)
+    assert_same_fit(out, ref, f"{name} {cov} on {p} ranks")
+    if p == 4:
+        again = tmp_path / "again.json"
+        mpi_ok(p, "fit", data_files[name][0], "--init-model", start, "--tol",
+               "1e-8", "-o", again)
+        assert without_timing(load(out)) == without_timing(load(again))
 
 
 def test_npy_rows_and_weights(tmp_path):
@@ -148,7 +204,10 @@ def test_shards(tmp_path):
     # 5 files on 2 ranks: 2 and 3 whole files; on 3 ranks, by pattern: 1,
     # 2 and 2; 2 files on 3 ranks: the first whole on rank 0, the second
     # (one row) split between ranks 1 and 2.
-    for p, data in ((2, five), (3, [tmp_path / "part*.csv"]), (3, two)):
+    four = shards("rank", [0, 10, 150, 151, 272])
+    # ... and 4 files on 4 ranks, one each, of 10, 140, 1 and 121 rows.
+    for p, data in ((2, five), (3, [tmp_path / "part*.csv"]), (3, two),
+                    (4, four)):
         out = tmp_path / "shards.json"
         mpi_ok(p, "fit", *data, "--init-model", start, "-o", out)
         assert_same_fit(out, ref, f"{len(data)} DATA on {p} ranks")
@@ -202,16 +261,18 @@ def expect_failure(p, needle, *args):
 
 
 def test_bad_cell_on_the_last_rank(tmp_path):
-    """A bad cell in the share of rank 2 of 3 (the last third of the file):
-    the message names the file and the line counted in the whole file."""
+    """A bad cell in the share of the last rank (of 3, then of 4; the last
+    part of the file): the message names the file and the line counted in
+    the whole file."""
     lines = open(FAITHFUL).read().splitlines()
     lines[250] = "3.1,abc"  # line 251 of the file
     bad = tmp_path / "bad.csv"
     bad.write_text("\n".join(lines) + "\n")
     out = tmp_path / "m.json"
-    expect_failure(3, f"{bad}:251:2: 'abc' is not a number", "fit", bad,
-                   "-k", 2, "-o", out)
-    assert not out.exists()
+    for p in (3, 4):
+        expect_failure(p, f"{bad}:251:2: 'abc' is not a number", "fit", bad,
+                       "-k", 2, "-o", out)
+        assert not out.exists()
     x = np.loadtxt(FAITHFUL, delimiter=",", skiprows=1)
     x[249, 1] = np.nan
     npy = tmp_path / "bad.npy"
@@ -220,10 +281,13 @@ def test_bad_cell_on_the_last_rank(tmp_path):
 
 
 def test_missing_shard(tmp_path):
-    """A shard that does not exist, and a pattern that matches nothing."""
+    """A shard that does not exist (the last of four files on four ranks,
+    one each, and with a file each on two ranks), and a pattern that
+    matches nothing."""
     missing = tmp_path / "missing.csv"
-    expect_failure(2, f"{missing}: No such file or directory", "fit",
-                   FAITHFUL, FAITHFUL, missing, "-k", 2)
+    for p in (4, 2):
+        expect_failure(p, f"{missing}: No such file or directory", "fit",
+                       FAITHFUL, FAITHFUL, FAITHFUL, missing, "-k", 2)
     expect_failure(2, f"no file matches '{tmp_path}/*.npy'", "fit",
                    tmp_path / "*.npy", "-k", 2)
 
