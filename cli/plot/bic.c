@@ -177,8 +177,12 @@ int plot_bic_figure(const plot_settings *set, const bic_table *t,
   rc = plot_canvas_add_panel(&c, &a);
   if (rc == EXIT_OK)
     rc = plot_canvas_save(&c, path);
-  if (rc == EXIT_OK)
+  if (rc == EXIT_OK) {
     plot_canvas_print_panels(&c, path, stdout);
+    if (best < t->n_cells)
+      printf("best %s %.0f: %s %.17g\n", t->types[t->type[best]], t->k[best],
+             set->criterion, t->value[best]);
+  }
   plot_canvas_close(&c);
   return rc;
 }

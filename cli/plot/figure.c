@@ -83,10 +83,18 @@ static void build_legend(plot_legend *l, const plot_scene *s, size_t nd) {
                     set->uncertainty ? "darker: more uncertain"
                                      : "darker: more weight (log)");
   } else if (nd > 1 && set->uncertainty) {
+    const double *q = s->data->uncertainty_q;
     plot_legend_add(l, PLOT_LEGEND_HEADING, 0, "Uncertainty");
-    plot_legend_add(l, PLOT_LEGEND_NOTE, 0, "point size grows with");
     plot_legend_add(l, PLOT_LEGEND_NOTE, 0,
-                    "1 \xe2\x88\x92 max responsibility");
+                    "1 \xe2\x88\x92 max responsibility:");
+    plot_legend_add(l, PLOT_LEGEND_UNCERTAIN, 0,
+                    "\xe2\x89\xa4 %.2g (%.0f%% of rows)", q[0],
+                    100 * PLOT_UNCERTAIN_Q1);
+    plot_legend_add(l, PLOT_LEGEND_UNCERTAIN, 1,
+                    "\xe2\x89\xa4 %.2g (next %.0f%%)", q[1],
+                    100 * (PLOT_UNCERTAIN_Q2 - PLOT_UNCERTAIN_Q1));
+    plot_legend_add(l, PLOT_LEGEND_UNCERTAIN, 2, "> %.2g (top %.0f%%)", q[1],
+                    100 * (1 - PLOT_UNCERTAIN_Q2));
   }
   if (s->data->w)
     plot_legend_add(l, PLOT_LEGEND_NOTE, 0, "rows weighted");

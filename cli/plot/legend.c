@@ -87,6 +87,14 @@ static void symbol(cairo_t *cr, plot_legend_kind kind, size_t comp, double x,
   case PLOT_LEGEND_MEAN:
     plot_mean_mark(cr, mid, y, 5);
     break;
+  case PLOT_LEGEND_UNCERTAIN: {
+    static const double radii[] = PLOT_UNCERTAIN_RADII;
+    cairo_new_sub_path(cr);
+    cairo_arc(cr, mid, y, radii[comp < 3 ? comp : 2], 0, 2 * PLOT_PI);
+    cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
+    cairo_fill(cr);
+    break;
+  }
   case PLOT_LEGEND_BEST:
     cairo_new_sub_path(cr);
     cairo_arc(cr, mid, y, 7, 0, 2 * PLOT_PI);

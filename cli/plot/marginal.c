@@ -101,6 +101,31 @@ nomem:
   return EXIT_DATA;
 }
 
+static int compare_doubles(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* The quantiles of the uncertainty over the rows of positive weight
+ * (the lower order statistic at each probability). */
+static int uncertainty_quantiles(plot_data *pd) {
+  double *u = doubles(pd->n, 1);
+  if (!u) {
+    cli_error("out of memory for the uncertainty of %zu rows", pd->n);
+    return EXIT_DATA;
+  }
+  size_t m = 0;
+  for (size_t i = 0; i < pd->n; i++)
+    if (!pd->w || pd->w[i] > 0)
+      u[m++] = pd->uncertainty[i];
+  qsort(u, m, sizeof *u, compare_doubles);
+  const double p[2] = {PLOT_UNCERTAIN_Q1, PLOT_UNCERTAIN_Q2};
+  for (int q = 0; q < 2; q++)
+    pd->uncertainty_q[q] = m ? u[(size_t)(p[q] * (double)(m - 1))] : 0;
+  free(u);
+  return EXIT_OK;
+}
+
 int plot_data_classify(plot_data *pd, const plot_model *pm, size_t threads) {
   size_t n = pd->n, k = pm->k;
   double *r = doubles(n, k);
@@ -128,7 +153,7 @@ int plot_data_classify(plot_data *pd, const plot_model *pm, size_t threads) {
     pd->uncertainty[i] = 1 - ri[best];
   }
   free(r);
-  return EXIT_OK;
+  return uncertainty_quantiles(pd);
 }
 
 void plot_data_free(plot_data *pd) {

@@ -185,6 +185,7 @@ typedef enum plot_legend_kind {
   PLOT_LEGEND_DASHED,    /* a dashed grey line (2 sigma)        */
   PLOT_LEGEND_MEAN,      /* the mean mark                      */
   PLOT_LEGEND_BEST,      /* a black ring (the best cell)       */
+  PLOT_LEGEND_UNCERTAIN, /* a grey point of uncertainty class comp */
   PLOT_LEGEND_SHADE,     /* a density shade swatch             */
   PLOT_LEGEND_NOTE,      /* text only                          */
   PLOT_LEGEND_HEADING    /* bold text                          */
@@ -242,11 +243,22 @@ typedef struct plot_data {
   const double *w; /* NULL: every row weighs 1 */
   size_t *labels;
   double *uncertainty;
+  /* The uncertainty quantiles PLOT_UNCERTAIN_Q1 and _Q2 over the rows of
+   * positive weight: the class limits of --uncertainty. */
+  double uncertainty_q[2];
   char **names;
 } plot_data;
 
-/* Classify the rows of x (labels and uncertainty) under pm. Returns an
- * exit code. */
+/* --uncertainty draws rows in three sizes, as mclust's uncertainty plot:
+ * up to the Q1 quantile of the uncertainty, up to Q2, and above. */
+#define PLOT_UNCERTAIN_Q1 0.75
+#define PLOT_UNCERTAIN_Q2 0.95
+/* The point radius (pixels) of each class. */
+#define PLOT_UNCERTAIN_RADII                                                   \
+  { 1.4, 3.0, 5.0 }
+
+/* Classify the rows of x (labels, uncertainty and its quantiles) under
+ * pm. Returns an exit code. */
 int plot_data_classify(plot_data *pd, const plot_model *pm, size_t threads);
 void plot_data_free(plot_data *pd);
 

@@ -10,16 +10,13 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-/* Point radius (pixels): plain, many points (over MANY_POINTS), over a
- * density shade, and the range of --uncertainty from a certain row to
- * one shared evenly by every component. */
+/* Point radius (pixels): plain, many points (over MANY_POINTS) and over
+ * a density shade; PLOT_UNCERTAIN_RADII for --uncertainty. */
 #define POINT_RADIUS 3.0
 #define MANY_POINTS 2000
 #define SMALL_POINT_RADIUS 2.2
 #define SHADED_POINT_RADIUS 2.0
 #define POINT_ALPHA 0.75
-#define CERTAIN_RADIUS 1.2
-#define UNCERTAIN_RADIUS 6.5
 /* A binned cell's opacity: from MIN_BIN_ALPHA for the lightest to 1 for
  * the heaviest, on a log scale of the weight it holds. */
 #define MIN_BIN_ALPHA 0.25
@@ -28,6 +25,9 @@
 #define ELLIPSE_1_WIDTH 2.0
 #define ELLIPSE_2_WIDTH 1.5
 #define MEAN_RADIUS 5.5
+/* Over binned rows, which take the component colours themselves, the
+ * ellipses are drawn darker (a factor on the colour). */
+#define BINNED_ELLIPSE_DARKEN 0.45
 
 int plot_scene_binned(const plot_scene *s) {
   return s->data->n > s->set->max_points;
@@ -42,8 +42,10 @@ static double max_uncertainty(const plot_scene *s) {
 
 static double radius(const plot_scene *s, size_t row) {
   if (s->set->uncertainty) {
-    double u = s->data->uncertainty[row] / max_uncertainty(s);
-    return CERTAIN_RADIUS + (UNCERTAIN_RADIUS - CERTAIN_RADIUS) * sqrt(u);
+    static const double radii[] = PLOT_UNCERTAIN_RADII;
+    double u = s->data->uncertainty[row];
+    const double *q = s->data->uncertainty_q;
+    return radii[u <= q[0] ? 0 : u <= q[1] ? 1 : 2];
   }
   if (s->set->density)
     return SHADED_POINT_RADIUS;
@@ -178,7 +180,9 @@ static void draw_ellipses(cairo_t *cr, const plot_scene *s, const plot_axes *a,
   for (size_t k = 0; k < s->model->k; k++)
     for (int level = 1; level <= 2; level++) {
       ellipse(cr, s, a, k, i, j, level);
-      plot_set_colour(cr, k, 1);
+      double rgb[3], f = plot_scene_binned(s) ? BINNED_ELLIPSE_DARKEN : 1;
+      plot_colour(k, rgb);
+      cairo_set_source_rgb(cr, rgb[0] * f, rgb[1] * f, rgb[2] * f);
       cairo_set_line_width(cr, level == 1 ? ELLIPSE_1_WIDTH : ELLIPSE_2_WIDTH);
       cairo_set_dash(cr, dash, level == 1 ? 0 : 2, 0);
       cairo_stroke(cr);
