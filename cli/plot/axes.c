@@ -95,8 +95,9 @@ static void tick_label(char *buf, size_t size, double v, double step) {
 #define TEXT_GREY 0.15
 #define TICK_LENGTH 5.0
 
-typedef void (*tick_fn)(cairo_t *cr, const plot_axes *a, double v, double step,
-                        unsigned flags);
+/* A function called at each tick of one axis (`vertical`: the y axis). */
+typedef void (*tick_fn)(cairo_t *cr, const plot_axes *a, int vertical, double v,
+                        double step, unsigned flags);
 
 static void for_each_tick(cairo_t *cr, const plot_axes *a, int vertical,
                           unsigned flags, tick_fn fn) {
@@ -105,63 +106,54 @@ static void for_each_tick(cairo_t *cr, const plot_axes *a, int vertical,
   ticks(r, vertical ? a->area.h : a->area.w,
         !vertical && (flags & PLOT_AXIS_INTEGER_X), &first, &step);
   for (double v = first; v <= r.hi + step * 1e-9; v += step)
-    fn(cr, a, v, step, flags);
+    fn(cr, a, vertical, v, step, flags);
 }
 
-static void grid_x(cairo_t *cr, const plot_axes *a, double v, double step,
-                   unsigned flags) {
+/* The line across the panel at tick v, on a pixel's centre. */
+static void grid_line(cairo_t *cr, const plot_axes *a, int vertical, double v,
+                      double step, unsigned flags) {
   (void)step, (void)flags;
-  double x = round(plot_px(a, v)) + 0.5;
-  cairo_move_to(cr, x, a->area.y);
-  cairo_line_to(cr, x, a->area.y + a->area.h);
-}
-
-static void grid_y(cairo_t *cr, const plot_axes *a, double v, double step,
-                   unsigned flags) {
-  (void)step, (void)flags;
-  double y = round(plot_py(a, v)) + 0.5;
-  cairo_move_to(cr, a->area.x, y);
-  cairo_line_to(cr, a->area.x + a->area.w, y);
+  if (vertical) {
+    double y = round(plot_py(a, v)) + 0.5;
+    cairo_move_to(cr, a->area.x, y);
+    cairo_line_to(cr, a->area.x + a->area.w, y);
+  } else {
+    double x = round(plot_px(a, v)) + 0.5;
+    cairo_move_to(cr, x, a->area.y);
+    cairo_line_to(cr, x, a->area.y + a->area.h);
+  }
 }
 
 void plot_axes_grid(cairo_t *cr, const plot_axes *a, unsigned flags) {
   cairo_save(cr);
   cairo_set_source_rgb(cr, GRID_GREY, GRID_GREY, GRID_GREY);
   cairo_set_line_width(cr, 1);
-  for_each_tick(cr, a, 0, flags, grid_x);
-  for_each_tick(cr, a, 1, flags, grid_y);
+  for_each_tick(cr, a, 0, flags, grid_line);
+  for_each_tick(cr, a, 1, flags, grid_line);
   cairo_stroke(cr);
   cairo_restore(cr);
 }
 
-static void tick_x(cairo_t *cr, const plot_axes *a, double v, double step,
-                   unsigned flags) {
-  double x = round(plot_px(a, v)) + 0.5, y = a->area.y + a->area.h;
+/* A tick mark outside the panel's bottom (x) or left (y) edge, and its
+ * label when the flags ask for it. */
+static void tick(cairo_t *cr, const plot_axes *a, int vertical, double v,
+                 double step, unsigned flags) {
+  double x = vertical ? a->area.x : round(plot_px(a, v)) + 0.5;
+  double y = vertical ? round(plot_py(a, v)) + 0.5 : a->area.y + a->area.h;
   cairo_set_source_rgb(cr, FRAME_GREY, FRAME_GREY, FRAME_GREY);
   cairo_move_to(cr, x, y);
-  cairo_line_to(cr, x, y + TICK_LENGTH);
+  cairo_line_to(cr, vertical ? x - TICK_LENGTH : x,
+                vertical ? y : y + TICK_LENGTH);
   cairo_stroke(cr);
-  if (!(flags & PLOT_AXIS_X_TICKS))
+  if (!(flags & (vertical ? PLOT_AXIS_Y_TICKS : PLOT_AXIS_X_TICKS)))
     return;
   char buf[32];
   tick_label(buf, sizeof buf, v, step);
   cairo_set_source_rgb(cr, TEXT_GREY, TEXT_GREY, TEXT_GREY);
-  plot_text(cr, x, y + TICK_LENGTH + 2, PLOT_TICK_FONT, 0.5, 0, 0, 0, buf);
-}
-
-static void tick_y(cairo_t *cr, const plot_axes *a, double v, double step,
-                   unsigned flags) {
-  double y = round(plot_py(a, v)) + 0.5, x = a->area.x;
-  cairo_set_source_rgb(cr, FRAME_GREY, FRAME_GREY, FRAME_GREY);
-  cairo_move_to(cr, x, y);
-  cairo_line_to(cr, x - TICK_LENGTH, y);
-  cairo_stroke(cr);
-  if (!(flags & PLOT_AXIS_Y_TICKS))
-    return;
-  char buf[32];
-  tick_label(buf, sizeof buf, v, step);
-  cairo_set_source_rgb(cr, TEXT_GREY, TEXT_GREY, TEXT_GREY);
-  plot_text(cr, x - TICK_LENGTH - 3, y, PLOT_TICK_FONT, 1, 0.5, 0, 0, buf);
+  if (vertical)
+    plot_text(cr, x - TICK_LENGTH - 3, y, PLOT_TICK_FONT, 1, 0.5, 0, 0, buf);
+  else
+    plot_text(cr, x, y + TICK_LENGTH + 2, PLOT_TICK_FONT, 0.5, 0, 0, 0, buf);
 }
 
 void plot_axes_frame(cairo_t *cr, const plot_axes *a, unsigned flags,
@@ -172,8 +164,8 @@ void plot_axes_frame(cairo_t *cr, const plot_axes *a, unsigned flags,
   cairo_rectangle(cr, round(a->area.x) + 0.5, round(a->area.y) + 0.5,
                   round(a->area.w), round(a->area.h));
   cairo_stroke(cr);
-  for_each_tick(cr, a, 0, flags, tick_x);
-  for_each_tick(cr, a, 1, flags, tick_y);
+  for_each_tick(cr, a, 0, flags, tick);
+  for_each_tick(cr, a, 1, flags, tick);
   cairo_set_source_rgb(cr, TEXT_GREY, TEXT_GREY, TEXT_GREY);
   if ((flags & PLOT_AXIS_X_NAME) && xname)
     plot_text(cr, a->area.x + a->area.w / 2,

@@ -11,42 +11,34 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
-/* A whole file in memory, NUL-terminated. */
-static char *slurp(const char *path, size_t *len) {
+/* A whole text file in memory, NUL-terminated (getdelim reads up to a
+ * NUL byte, which a text table does not hold, or the end). */
+static char *slurp(const char *path) {
   FILE *f = fopen(path, "rb");
   if (!f) {
     cli_error("%s: cannot open: %s", path, strerror(errno));
     return NULL;
   }
-  size_t cap = 4096, n = 0;
-  char *buf = malloc(cap);
-  while (buf) {
-    if (n + 1 >= cap) {
-      char *p = cap <= SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
-      if (!p) {
-        free(buf);
-        buf = NULL;
-        break;
-      }
-      buf = p;
-      cap *= 2;
-    }
-    size_t got = fread(buf + n, 1, cap - n - 1, f);
-    n += got;
-    if (got == 0)
-      break;
-  }
-  int failed = ferror(f);
+  char *buf = NULL;
+  size_t cap = 0;
+  errno = 0;
+  ssize_t n = getdelim(&buf, &cap, '\0', f);
+  int failed = ferror(f) || (n < 0 && errno != 0);
+  int e = errno;
   fclose(f);
-  if (!buf || failed) {
-    cli_error("%s: cannot read: %s", path,
-              buf ? "read error" : "out of memory");
+  if (failed) {
+    cli_error("%s: cannot read: %s", path, strerror(e ? e : EIO));
     free(buf);
     return NULL;
   }
-  buf[n] = '\0';
-  *len = n;
+  if (n < 0) { /* an empty file */
+    free(buf);
+    buf = calloc(1, 1);
+    if (!buf)
+      cli_error("%s: out of memory", path);
+  }
   return buf;
 }
 
@@ -157,8 +149,8 @@ static int parse_number(const char *s, double *out) {
 
 int bic_table_read(const char *path, const char *criterion, bic_table *t) {
   memset(t, 0, sizeof *t);
-  size_t len, line = 1;
-  char *text = slurp(path, &len), *p = text, *fields[MAX_FIELDS];
+  size_t line = 1;
+  char *text = slurp(path), *p = text, *fields[MAX_FIELDS];
   if (!text)
     return EXIT_DATA;
   int rc = EXIT_DATA;

@@ -27,16 +27,6 @@ static void band_colour(size_t b, size_t levels, double rgb[3]) {
     rgb[c] = 1 - t * (1 - dark[c]);
 }
 
-/* log p over the two features at n points xy[n][2] into out[n]. */
-static int score(const gmix_model *marg, const double *xy, size_t n,
-                 size_t threads, double *out) {
-  gmix_error err;
-  err.message[0] = '\0';
-  if (gmix_score_samples(marg, xy, n, 2, threads, out, &err) != GMIX_OK)
-    return cli_fail(&err);
-  return EXIT_OK;
-}
-
 /* The lowest log density at a data row of positive weight. */
 static int lowest_at_rows(const gmix_model *marg, const plot_scene *s, size_t i,
                           size_t j, double *lowest) {
@@ -56,7 +46,7 @@ static int lowest_at_rows(const gmix_model *marg, const plot_scene *s, size_t i,
     xy[2 * r] = pd->x[r * pd->d + i];
     xy[2 * r + 1] = pd->x[r * pd->d + j];
   }
-  int rc = score(marg, xy, pd->n, s->set->threads, lp);
+  int rc = plot_log_density(marg, xy, pd->n, 2, s->set->threads, lp);
   *lowest = INFINITY;
   for (size_t r = 0; rc == EXIT_OK && r < pd->n; r++)
     if ((!pd->w || pd->w[r] > 0) && lp[r] < *lowest)
@@ -126,7 +116,7 @@ int plot_density_panel(plot_canvas *c, const plot_scene *s, const plot_axes *a,
       xy[2 * (r * cols + q)] = plot_data_x(a, a->area.x + (double)q + 0.5);
       xy[2 * (r * cols + q) + 1] = plot_data_y(a, a->area.y + (double)r + 0.5);
     }
-  if ((rc = score(marg, xy, n, s->set->threads, lp)) != EXIT_OK)
+  if ((rc = plot_log_density(marg, xy, n, 2, s->set->threads, lp)) != EXIT_OK)
     goto done;
   double hi = -INFINITY;
   for (size_t q = 0; q < n; q++)

@@ -38,16 +38,6 @@ static void bin_rows(const plot_data *pd, size_t i, double lo, double hi,
     h[b] = total > 0 ? h[b] / (total * width) : 0;
 }
 
-/* The log density of the marginal `marg` (one feature) at n points. */
-static int log_density(const gmix_model *marg, const double *x, size_t n,
-                       size_t threads, double *out) {
-  gmix_error err;
-  err.message[0] = '\0';
-  if (gmix_score_samples(marg, x, n, 1, threads, out, &err) != GMIX_OK)
-    return cli_fail(&err);
-  return EXIT_OK;
-}
-
 /* curves[(1 + k) x cols]: the mixture's density at the x of each pixel
  * column, then each component's weighted density; peaks[k]: each
  * component's weighted density at its mean. */
@@ -62,13 +52,13 @@ static int curves(const plot_scene *s, size_t i, const double *xs, size_t cols,
     if ((rc = plot_marginal(pm, &i, 1, comp, &marg)) != EXIT_OK)
       break;
     double *row = y + k * cols;
-    rc = log_density(marg, xs, cols, s->set->threads, row);
+    rc = plot_log_density(marg, xs, cols, 1, s->set->threads, row);
     double logw = k == 0 ? 0 : log(pm->weights[comp]);
     for (size_t q = 0; rc == EXIT_OK && q < cols; q++)
       row[q] = exp(row[q] + logw);
     if (rc == EXIT_OK && k > 0) {
       double mu = pm->means[comp * pm->d + i];
-      rc = log_density(marg, &mu, 1, 1, &peaks[comp]);
+      rc = plot_log_density(marg, &mu, 1, 1, 1, &peaks[comp]);
       peaks[comp] = exp(peaks[comp] + logw);
     }
     gmix_model_free(marg);

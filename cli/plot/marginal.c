@@ -101,6 +101,15 @@ nomem:
   return EXIT_DATA;
 }
 
+int plot_log_density(const gmix_model *m, const double *x, size_t n, size_t d,
+                     size_t threads, double *out) {
+  gmix_error err;
+  err.message[0] = '\0';
+  if (gmix_score_samples(m, x, n, d, threads, out, &err) != GMIX_OK)
+    return cli_fail(&err);
+  return EXIT_OK;
+}
+
 static int compare_doubles(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
   return (x > y) - (x < y);
@@ -138,20 +147,14 @@ int plot_data_classify(plot_data *pd, const plot_model *pm, size_t threads) {
   }
   gmix_error err;
   err.message[0] = '\0';
-  if (gmix_predict_proba(pm->m, pd->x, n, pd->d, threads, r, &err) != GMIX_OK) {
+  if (gmix_predict(pm->m, pd->x, n, pd->d, threads, pd->labels, &err) !=
+          GMIX_OK ||
+      gmix_predict_proba(pm->m, pd->x, n, pd->d, threads, r, &err) != GMIX_OK) {
     free(r);
     return cli_fail(&err);
   }
-  /* The label is the first largest responsibility, as gmix_predict. */
-  for (size_t i = 0; i < n; i++) {
-    const double *ri = r + i * k;
-    size_t best = 0;
-    for (size_t c = 1; c < k; c++)
-      if (ri[c] > ri[best])
-        best = c;
-    pd->labels[i] = best;
-    pd->uncertainty[i] = 1 - ri[best];
-  }
+  for (size_t i = 0; i < n; i++)
+    pd->uncertainty[i] = 1 - r[i * k + pd->labels[i]];
   free(r);
   return uncertainty_quantiles(pd);
 }

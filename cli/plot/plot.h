@@ -234,6 +234,11 @@ double plot_model_cov(const plot_model *pm, size_t k, size_t a, size_t b);
 int plot_marginal(const plot_model *pm, const size_t *dims, size_t nd,
                   size_t comp, gmix_model **out);
 
+/* log p(x_i) of the rows x[n][d] under `m` into out[n] (the public
+ * gmix_score_samples; its error printed). Returns an exit code. */
+int plot_log_density(const gmix_model *m, const double *x, size_t n, size_t d,
+                     size_t threads, double *out);
+
 /* The data as drawn: rows, their weights, the most probable component
  * and the uncertainty 1 - max responsibility of each row, and a name per
  * feature. */
