@@ -14,7 +14,8 @@ CMAKE_ARGS ?=
 DEPS = gcc make cmake pkg-config libopenblas-openmp-dev liblapacke-dev \
        libcjson-dev libcmocka-dev python3 python3-numpy python3-pytest \
        python3-sklearn python3-pandas python3-pip python3-setuptools \
-       libopenmpi-dev openmpi-bin libcairo2-dev fonts-dejavu-core
+       libopenmpi-dev openmpi-bin libcairo2-dev libfontconfig-dev \
+       fonts-dejavu-core
 # Extra packages for `make bench` (peers measured in the same run).
 BENCH_DEPS = python3-threadpoolctl libvlfeat-dev r-cran-mclust
 

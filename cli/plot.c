@@ -452,7 +452,9 @@ static int run_plot(int argc, char **argv) {
   int rc = parse_args(argc, argv, &a);
   if (rc >= 0)
     return rc;
-  return a.bic ? run_bic(&a, argc, argv) : run_model(&a, argc, argv);
+  rc = a.bic ? run_bic(&a, argc, argv) : run_model(&a, argc, argv);
+  plot_release_fonts();
+  return rc;
 }
 
 const cli_command cli_plot = {"plot",

@@ -8,6 +8,7 @@
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
+#include <fontconfig/fontconfig.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -153,6 +154,11 @@ void plot_canvas_close(plot_canvas *c) {
   free(c->bytes);
   free(c->panels);
   memset(c, 0, sizeof *c);
+}
+
+void plot_release_fonts(void) {
+  cairo_debug_reset_static_data();
+  FcFini();
 }
 
 static void set_font(cairo_t *cr, double size, int bold) {

@@ -109,6 +109,11 @@ void plot_canvas_close(plot_canvas *c);
  * grey on which every component colour stays visible. */
 #define PLOT_SHADE_DARK 0.62, 0.65, 0.70
 
+/* Release the font caches cairo and fontconfig keep for the life of the
+ * process, once every canvas is closed, so that a leak checker sees
+ * what the command itself leaves. */
+void plot_release_fonts(void);
+
 /* The typeface of every text, from fonts-dejavu-core. */
 #define PLOT_FONT "DejaVu Sans"
 
