@@ -166,8 +166,8 @@ int plot_model_figure(const plot_settings *set, const plot_model *pm,
   plot_scene s = {pd, pm, set, ranges};
   double width = set->width, height = set->height;
   if (width == 0) {
-    width = nd > 2 ? PLOT_DEFAULT_MATRIX_SIZE + 220 : PLOT_DEFAULT_WIDTH;
-    height = nd > 2 ? PLOT_DEFAULT_MATRIX_SIZE : PLOT_DEFAULT_HEIGHT;
+    width = nd > 2 ? PLOT_DEFAULT_MATRIX_WIDTH : PLOT_DEFAULT_WIDTH;
+    height = nd > 2 ? PLOT_DEFAULT_MATRIX_HEIGHT : PLOT_DEFAULT_HEIGHT;
   }
   plot_canvas c;
   int rc = plot_canvas_open(&c, set->format, width, height);

@@ -34,7 +34,8 @@ typedef enum plot_format { PLOT_PNG, PLOT_SVG, PLOT_PDF } plot_format;
 /* Defaults of the options, documented in the manual page. */
 #define PLOT_DEFAULT_WIDTH 860
 #define PLOT_DEFAULT_HEIGHT 600
-#define PLOT_DEFAULT_MATRIX_SIZE 980
+#define PLOT_DEFAULT_MATRIX_WIDTH 1200 /* a matrix and its legend */
+#define PLOT_DEFAULT_MATRIX_HEIGHT 980
 #define PLOT_DEFAULT_MAX_POINTS 20000
 #define PLOT_DEFAULT_BIN_SIZE 3
 #define PLOT_DEFAULT_LEVELS 10
