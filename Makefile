@@ -14,13 +14,15 @@ CMAKE_ARGS ?=
 DEPS = gcc make cmake pkg-config libopenblas-openmp-dev liblapacke-dev \
        libcjson-dev libcmocka-dev python3 python3-numpy python3-pytest \
        python3-sklearn python3-pandas python3-pip python3-setuptools \
-       libopenmpi-dev openmpi-bin
+       libopenmpi-dev openmpi-bin libcairo2-dev libfontconfig-dev \
+       fonts-dejavu-core
 # Extra packages for `make bench` (peers measured in the same run).
 BENCH_DEPS = python3-threadpoolctl libvlfeat-dev r-cran-mclust
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps bench-deps build build-asan test test-asan demo bench clean
+.PHONY: all deps bench-deps build build-asan test test-asan demo bench \
+        pictures clean
 
 all: build
 
@@ -68,6 +70,18 @@ demo: build
 	else \
 	  $(BUILD)/examples/fit_faithful examples/faithful.csv; \
 	fi
+
+# The pictures README.md shows, drawn by `gmix plot` into docs/ (committed):
+# Old Faithful's model over its density, and the BIC of iris against K.
+GMIX_BIN = $(BUILD)/cli/gmix
+pictures: build
+	mkdir -p docs
+	$(GMIX_BIN) fit examples/faithful.csv -k 2 --seed 1 -o $(BUILD)/faithful.json
+	$(GMIX_BIN) plot $(BUILD)/faithful.json examples/faithful.csv --density \
+	  -o docs/faithful-density.png
+	$(GMIX_BIN) select examples/iris.csv --seed 1 --table $(BUILD)/iris-select.csv
+	$(GMIX_BIN) plot --bic $(BUILD)/iris-select.csv --title \
+	  "iris: BIC of each covariance type against K" -o docs/iris-bic.png
 
 bench: bench-deps build
 	cmake --build $(BUILD) --target bench -j $(JOBS)

@@ -30,7 +30,7 @@ typedef struct cli_command {
 } cli_command;
 
 extern const cli_command cli_fit, cli_select, cli_predict, cli_score,
-    cli_sample, cli_info;
+    cli_sample, cli_info, cli_plot;
 
 /* The exit-status section shared by every manual page. */
 #define CLI_EXIT_STATUS                                                        \

@@ -7,7 +7,8 @@
 #include "common.h"
 
 static const cli_command *const commands[] = {
-    &cli_fit, &cli_select, &cli_predict, &cli_score, &cli_sample, &cli_info};
+    &cli_fit,    &cli_select, &cli_predict, &cli_score,
+    &cli_sample, &cli_info,   &cli_plot};
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
 static const char main_manual_head[] =
@@ -47,7 +48,8 @@ static const char main_manual_tail[] =
     "       gmix predict faithful.json examples/faithful.csv | head\n"
     "       gmix score faithful.json examples/faithful.csv\n"
     "       gmix sample faithful.json -n 5 --seed 1\n"
-    "       gmix info faithful.json\n";
+    "       gmix info faithful.json\n"
+    "       gmix plot faithful.json examples/faithful.csv -o faithful.png\n";
 
 static void print_main_manual(FILE *f) {
   fputs(main_manual_head, f);

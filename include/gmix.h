@@ -1136,6 +1136,16 @@ GMIX_API void gmix_reader_free(gmix_reader *r);
 GMIX_API gmix_status gmix_npy_write(const char *path, const double *x, size_t n,
                                     size_t d, gmix_error *err);
 
+/* Write the `len` bytes at `data` (read-only, not retained; may be NULL
+ * when len is 0) to the file `path`, atomically and with the file mode of
+ * gmix_model_save: a reader sees the old file or the whole new one, never
+ * a part. For front ends that produce other files (pictures, reports)
+ * with the same promise. GMIX_OK, GMIX_EINVAL (NULL or empty path, NULL
+ * data with len > 0), GMIX_EIO (path, step and reason named),
+ * GMIX_ENOMEM. Thread-safe as gmix_model_save. */
+GMIX_API gmix_status gmix_write_file(const char *path, const void *data,
+                                     size_t len, gmix_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -73,6 +73,15 @@ gmix_status gmix__atomic_write_buffer(const char *path, const void *data,
   return gmix__atomic_write(path, write_buffer, &b, err);
 }
 
+gmix_status gmix_write_file(const char *path, const void *data, size_t len,
+                            gmix_error *err) {
+  if (!path || !*path)
+    return gmix__error(err, GMIX_EINVAL, "gmix_write_file: no path given");
+  if (!data && len > 0)
+    return gmix__null_argument(err, "data");
+  return gmix__atomic_write_buffer(path, data, len, err);
+}
+
 /* Flush the folder `dir` so that a rename in it is on disk. 0 or an errno
  * value. A file system that cannot flush a folder (EINVAL) is not an
  * error: there is nothing more a writer can do. */

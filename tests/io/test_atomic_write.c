@@ -1,6 +1,7 @@
 /*
- * test_atomic_write.c -- the one atomic-write routine and the two public
- * writers built on it (gmix_model_save, gmix_npy_write): the mode of a
+ * test_atomic_write.c -- the one atomic-write routine and the three public
+ * writers built on it (gmix_model_save, gmix_npy_write, gmix_write_file):
+ * the mode of a
  * replaced file is kept, a new file gets 0666 minus the umask, and a
  * failure at any step leaves the old file exactly as it was and no
  * temporary file behind.
@@ -29,9 +30,19 @@
 #define SMALL_FILE_LIMIT 40
 
 /* The two public writers, so each test runs over both. */
-typedef enum writer_kind { WRITE_MODEL, WRITE_NPY, N_WRITERS } writer_kind;
+typedef enum writer_kind {
+  WRITE_MODEL,
+  WRITE_NPY,
+  WRITE_FILE,
+  N_WRITERS
+} writer_kind;
 
-static const char *const writer_names[N_WRITERS] = {"model.json", "x.npy"};
+static const char *const writer_names[N_WRITERS] = {"model.json", "x.npy",
+                                                    "picture.png"};
+
+/* What the byte writer writes: longer than SMALL_FILE_LIMIT. */
+static const char FILE_BYTES[] =
+    "bytes of a picture, longer than the small file limit of the tests";
 
 /* Write through the writer `kind` to `path`. */
 static gmix_status write_with(writer_kind kind, const char *path,
@@ -39,6 +50,8 @@ static gmix_status write_with(writer_kind kind, const char *path,
   static const double x[6] = {1, 2, 3, 4, 5, 6};
   if (kind == WRITE_NPY)
     return gmix_npy_write(path, x, 3, 2, err);
+  if (kind == WRITE_FILE)
+    return gmix_write_file(path, FILE_BYTES, sizeof FILE_BYTES - 1, err);
   const double w[2] = {0.25, 0.75}, mu[4] = {0, 1, 2, 3};
   const double cov[4] = {1, 2, 0.5, 0.25};
   gmix_model *m = NULL;
@@ -255,6 +268,20 @@ static void test_routine(void **state) {
   gmix__fault_inject(0);
   assert_int_equal(stat(p, &sb), 0);
   assert_int_equal(sb.st_size, 10);
+  assert_int_equal(io_test_dir_entries(), 2);
+
+  /* The public byte writer refuses what it cannot write, touching
+   * nothing; an empty content is a valid empty file. */
+  assert_int_equal(gmix_write_file(NULL, "x", 1, &err), GMIX_EINVAL);
+  assert_non_null(strstr(err.message, "no path"));
+  assert_int_equal(gmix_write_file("", "x", 1, &err), GMIX_EINVAL);
+  assert_int_equal(gmix_write_file(p, NULL, 1, &err), GMIX_EINVAL);
+  assert_string_equal(err.message, "argument 'data' is NULL");
+  assert_int_equal(stat(p, &sb), 0);
+  assert_int_equal(sb.st_size, 10);
+  assert_int_equal(gmix_write_file(p, NULL, 0, &err), GMIX_OK);
+  assert_int_equal(stat(p, &sb), 0);
+  assert_int_equal(sb.st_size, 0);
   assert_int_equal(io_test_dir_entries(), 2);
 }
 
