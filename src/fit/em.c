@@ -346,6 +346,17 @@ static gmix_status push_history(gmix_em *em, double value) {
   return GMIX_OK;
 }
 
+/* A log-likelihood that is not finite: some row's squared distance to
+ * every component overflowed, so the data span more than double precision
+ * can weigh against the covariances. */
+static gmix_status lb_overflow(size_t iteration, double lb, gmix_error *err) {
+  return gmix__error(err, GMIX_EOVERFLOW,
+                     "the log-likelihood is %g at iteration %zu: the data "
+                     "are too far from the components for double precision; "
+                     "scale the data",
+                     lb, iteration);
+}
+
 /* The rest of an iteration once the E-step's statistics `tot` (layout l,
  * around `shift`) are in: the lower bound, the M-step with the collapse
  * policy, the history and the convergence test. t0 is when the iteration
@@ -357,6 +368,8 @@ static gmix_status advance(gmix_em *em, const double *tot,
   double lb = tot[1] / tot[0];
   double change = lb - em->lower_bound;
   em->iter++;
+  if (!isfinite(lb))
+    return lb_overflow(em->iter, lb, err);
   size_t before = em->col.n_events;
   gmix_status st = mstep(em, tot, l, shift, em->sum_w, err);
   if (st != GMIX_OK)
@@ -491,7 +504,8 @@ static gmix_status run_restart(gmix_em *em, const double *x, const double *w,
   const gmix_options *o = &em->opt;
   if (o->max_iter == 0) {
     em->lower_bound = evaluate(em, x, w);
-    return GMIX_OK;
+    return isfinite(em->lower_bound) ? GMIX_OK
+                                     : lb_overflow(0, em->lower_bound, err);
   }
   for (size_t it = 0; it < o->max_iter; it++) {
     gmix_iteration info;
@@ -511,9 +525,9 @@ static gmix_status run_restart(gmix_em *em, const double *x, const double *w,
 }
 
 /* Start restart i and run it to convergence or max_iter. */
-static gmix_status run_one(const double *x, size_t n, size_t d,
-                           const double *w, const gmix_options *opt, size_t i,
-                           gmix_em **out, gmix_error *err) {
+static gmix_status run_one(const double *x, size_t n, size_t d, const double *w,
+                           const gmix_options *opt, size_t i, gmix_em **out,
+                           gmix_error *err) {
   gmix_em *em = NULL;
   gmix_status st = gmix_em_start(x, n, d, w, opt, i, &em, err);
   if (st == GMIX_OK)
@@ -529,8 +543,8 @@ static gmix_status run_one(const double *x, size_t n, size_t d,
 /* The model of the restart kept, as gmix_fit returns it. t0 is when the
  * fit began. */
 static gmix_status finish(gmix_em *best, const double *x, const double *w,
-                          const gmix_options *opt, double t0,
-                          gmix_model **out, gmix_error *err) {
+                          const gmix_options *opt, double t0, gmix_model **out,
+                          gmix_error *err) {
   /* A final E-step on the returned parameters, so the report's
    * log-likelihood (and BIC from it) describes the model as returned.
    * With max_iter 0 the restart's evaluation already was that E-step. */
@@ -539,8 +553,8 @@ static gmix_status finish(gmix_em *best, const double *x, const double *w,
 }
 
 /* Read and check the caller's options into `local`. */
-static gmix_status read_options(const gmix_options *given,
-                                gmix_options *local, gmix_error *err) {
+static gmix_status read_options(const gmix_options *given, gmix_options *local,
+                                gmix_error *err) {
   gmix_status st = gmix__options_read(given, local, err);
   return st == GMIX_OK ? gmix__options_check(local, err) : st;
 }
