@@ -4,6 +4,9 @@
 
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
+BUILD_FUZZ ?= build-fuzz
+BUILD_TSAN ?= build-tsan
+FUZZ_SECONDS ?= 60
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 
@@ -17,10 +20,14 @@ DEPS = gcc make cmake pkg-config libopenblas-openmp-dev liblapacke-dev \
        libopenmpi-dev openmpi-bin
 # Extra packages for `make bench` (peers measured in the same run).
 BENCH_DEPS = python3-threadpoolctl libvlfeat-dev r-cran-mclust
+# Extra packages for `make fuzz` (clang's libFuzzer and sanitizer runtimes,
+# and its OpenMP runtime).
+FUZZ_DEPS = clang libclang-rt-14-dev libomp-dev
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps bench-deps build build-asan test test-asan demo bench clean
+.PHONY: all deps bench-deps build build-asan test test-asan demo bench clean \
+        fuzz-deps build-fuzz fuzz fuzz-smoke tsan
 
 all: build
 
@@ -58,6 +65,38 @@ test: build build-asan
 	cd $(BUILD_ASAN) && ASAN_OPTIONS=detect_leaks=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(JOBS) -LE nosan
+	$(MAKE) --no-print-directory fuzz-smoke
+
+# A short run of each fuzz target (about 10 s) when clang is present.
+fuzz-smoke:
+	@if command -v clang >/dev/null 2>&1; then \
+	  $(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10; \
+	else \
+	  echo "clang not found: fuzz smoke run skipped"; \
+	fi
+
+fuzz-deps: deps
+	$(call install_missing,$(FUZZ_DEPS))
+
+# libFuzzer targets (tests/fuzz) with AddressSanitizer and UBSan.
+build-fuzz: fuzz-deps
+	CC=clang cmake -S . -B $(BUILD_FUZZ) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DGMIX_FUZZ=ON -DGMIX_SANITIZE=ON -DGMIX_NATIVE=OFF -DGMIX_MPI=OFF \
+	  $(CMAKE_ARGS)
+	cmake --build $(BUILD_FUZZ) --target fuzz_targets -j $(JOBS)
+
+# Every fuzz target for FUZZ_SECONDS each; fails on any report.
+fuzz: build-fuzz
+	sh tests/fuzz/run_fuzz.sh $(BUILD_FUZZ)/tests/fuzz $(FUZZ_SECONDS)
+
+# The thread-safety test (several threads fitting, scoring and sampling at
+# once) under ThreadSanitizer; any report fails it. Builds only that test.
+tsan: deps
+	cmake -S . -B $(BUILD_TSAN) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DGMIX_TSAN=ON -DGMIX_NATIVE=OFF -DGMIX_MPI=OFF $(CMAKE_ARGS)
+	cmake --build $(BUILD_TSAN) --target core_thread_safety -j $(JOBS)
+	cd $(BUILD_TSAN) && TSAN_OPTIONS=halt_on_error=1:exitcode=66 \
+	  ctest --output-on-failure -R core_thread_safety
 
 test-asan: build-asan
 	cd $(BUILD_ASAN) && ctest --output-on-failure -j $(JOBS) -LE nosan
@@ -74,4 +113,4 @@ bench: bench-deps build
 	cd $(BUILD) && $(MAKE) -s run-bench
 
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN)
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ) $(BUILD_TSAN)
