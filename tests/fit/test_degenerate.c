@@ -32,33 +32,12 @@ static gmix_options opts(gmix_covariance_type type, size_t k) {
 /* Every parameter of `m` finite, weights a distribution, the report's
  * likelihoods finite. */
 static void check_finite(const gmix_model *m, const char *what) {
-  size_t k = gmix_model_n_components(m), d = gmix_model_n_features(m);
-  size_t nc = gmix_covariance_size(gmix_model_covariance_type(m), k, d);
-  size_t cap = nc > k * d ? nc : k * d;
-  double *buf = malloc(cap * sizeof *buf), sum = 0;
-  assert_non_null(buf);
-  gmix_model_weights(m, buf);
-  for (size_t c = 0; c < k; c++) {
-    TU_TRUE(isfinite(buf[c]) && buf[c] >= 0, "%s: weight %zu = %g", what, c,
-            buf[c]);
-    sum += buf[c];
-  }
-  /* Normalised weights: K roundings of half an ulp each, with margin. */
-  TU_NEAR(sum, 1.0, 4 * (double)k * TU_EPS, "%s: weights sum", what);
-  gmix_model_means(m, buf);
-  TU_TRUE(tu_all_finite(buf, k * d), "%s: means not finite", what);
-  gmix_model_covariances(m, buf);
-  TU_TRUE(tu_all_finite(buf, nc), "%s: covariances not finite", what);
-  gmix_model_precisions(m, buf);
-  TU_TRUE(tu_all_finite(buf, nc), "%s: precisions not finite", what);
-  gmix_model_precisions_cholesky(m, buf);
-  TU_TRUE(tu_all_finite(buf, nc), "%s: precision factors not finite", what);
+  tu_check_model_finite(m, what);
   const gmix_fit_report *r = gmix_model_report(m);
   TU_TRUE(r->has_fit, "%s: no report", what);
   TU_TRUE(isfinite(r->lower_bound) && isfinite(r->log_likelihood),
           "%s: lower bound %g, log-likelihood %g", what, r->lower_bound,
           r->log_likelihood);
-  free(buf);
 }
 
 /* A fit that must succeed with a finite model; the caller frees it. */
