@@ -8,8 +8,10 @@ source) followed by a small valid or nearly valid input: delimited text
 cut from the example data sets, .npy files written by numpy in every
 layout the reader accepts (the target adds the six-byte magic itself),
 model files written by `gmix fit` for every covariance model, and small
-fit problems. Inputs that once crashed a target (regress-*) are kept.
-Deterministic: the same files on every run.
+fit problems. Inputs that once crashed a target (regress-*) and the
+inputs a long fuzzing run found that reach new code (found-*, minimised
+with libFuzzer's -merge=1 -use_counters=0) are kept. Deterministic: the
+same files on every run.
 """
 import io
 import os
@@ -28,7 +30,7 @@ def clear(name):
     d = os.path.join(CORPUS, name)
     os.makedirs(d, exist_ok=True)
     for f in os.listdir(d):
-        if not f.startswith("regress-"):
+        if not f.startswith(("regress-", "found-")):
             os.remove(os.path.join(d, f))
     return d
 
