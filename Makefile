@@ -135,10 +135,13 @@ coverage: deps
 	  -DCMAKE_SHARED_LINKER_FLAGS=--coverage $(CMAKE_ARGS)
 	cmake --build $(BUILD_COVERAGE) -j $(JOBS)
 	find $(BUILD_COVERAGE) -name '*.gcda' -delete
-	cd $(BUILD_COVERAGE) && ctest --output-on-failure -j $(JOBS)
-	gcovr -r . --object-directory $(BUILD_COVERAGE) --filter 'src/' \
-	  --filter 'cli/' --exclude-unreachable-branches \
-	  --txt $(BUILD_COVERAGE)/coverage.txt --print-summary
+	@cd $(BUILD_COVERAGE) && ctest --output-on-failure -j $(JOBS); \
+	  rc=$$?; cd $(CURDIR) && \
+	  gcovr -r . --object-directory $(BUILD_COVERAGE) --filter 'src/' \
+	    --filter 'cli/' --exclude-unreachable-branches \
+	    --txt $(BUILD_COVERAGE)/coverage.txt --print-summary && \
+	  if [ $$rc -ne 0 ]; then echo "coverage: some tests failed (above)"; fi; \
+	  exit $$rc
 
 test-asan: build-asan
 	cd $(BUILD_ASAN) && ctest --output-on-failure -j $(JOBS) -LE nosan

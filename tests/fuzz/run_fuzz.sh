@@ -18,8 +18,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/gmix-fuzz.XXXXXX")
 artifacts=${FUZZ_ARTIFACTS:-$work/artifacts}
 mkdir -p "$artifacts"
-# A single input that runs longer than this is a hang.
-timeout=${FUZZ_TIMEOUT:-20}
+# A single input that runs longer than this is a hang (generous: a loaded
+# machine stalls the sanitizers for seconds; the inputs take well under one).
+timeout=${FUZZ_TIMEOUT:-60}
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
