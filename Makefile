@@ -4,6 +4,11 @@
 
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
+BUILD_FUZZ ?= build-fuzz
+BUILD_TSAN ?= build-tsan
+BUILD_MEMCHECK ?= build-memcheck
+BUILD_COVERAGE ?= build-coverage
+FUZZ_SECONDS ?= 60
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 
@@ -18,11 +23,19 @@ DEPS = gcc make cmake pkg-config libopenblas-openmp-dev liblapacke-dev \
        fonts-dejavu-core
 # Extra packages for `make bench` (peers measured in the same run).
 BENCH_DEPS = python3-threadpoolctl libvlfeat-dev r-cran-mclust
+# Extra packages for `make fuzz` (clang's libFuzzer and sanitizer runtimes,
+# and its OpenMP runtime).
+FUZZ_DEPS = clang libclang-rt-14-dev libomp-dev
+# For `make memcheck`.
+MEMCHECK_DEPS = valgrind
+# For `make coverage`.
+COVERAGE_DEPS = gcovr
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps bench-deps build build-asan test test-asan demo bench \
-        pictures clean
+        pictures clean fuzz-deps build-fuzz fuzz fuzz-smoke tsan memcheck \
+        coverage
 
 all: build
 
@@ -60,6 +73,77 @@ test: build build-asan
 	cd $(BUILD_ASAN) && ASAN_OPTIONS=detect_leaks=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(JOBS) -LE nosan
+	$(MAKE) --no-print-directory tsan
+	$(MAKE) --no-print-directory fuzz-smoke
+
+# A short run of each fuzz target (about 10 s) when clang is present.
+fuzz-smoke:
+	@if command -v clang >/dev/null 2>&1; then \
+	  $(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10; \
+	else \
+	  echo "clang not found: fuzz smoke run skipped"; \
+	fi
+
+fuzz-deps: deps
+	$(call install_missing,$(FUZZ_DEPS))
+
+# libFuzzer targets (tests/fuzz) with AddressSanitizer and UBSan.
+build-fuzz: fuzz-deps
+	CC=clang cmake -S . -B $(BUILD_FUZZ) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DGMIX_FUZZ=ON -DGMIX_SANITIZE=ON -DGMIX_NATIVE=OFF -DGMIX_MPI=OFF \
+	  $(CMAKE_ARGS)
+	cmake --build $(BUILD_FUZZ) --target fuzz_targets -j $(JOBS)
+
+# Every fuzz target for FUZZ_SECONDS each; fails on any report.
+fuzz: build-fuzz
+	sh tests/fuzz/run_fuzz.sh $(BUILD_FUZZ)/tests/fuzz $(FUZZ_SECONDS)
+
+# The thread-safety test (several threads fitting, scoring and sampling at
+# once) under ThreadSanitizer; any report fails it. Builds only that test.
+tsan: deps
+	cmake -S . -B $(BUILD_TSAN) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DGMIX_TSAN=ON -DGMIX_NATIVE=OFF -DGMIX_MPI=OFF $(CMAKE_ARGS)
+	cmake --build $(BUILD_TSAN) --target core_thread_safety -j $(JOBS)
+	cd $(BUILD_TSAN) && TSAN_OPTIONS=halt_on_error=1:exitcode=66 \
+	  ctest --output-on-failure -R core_thread_safety
+
+# The C test suites under valgrind's memcheck: any error or leak (definite,
+# indirect or possible) fails. Each C test program runs through valgrind
+# (CMake's test launcher); the tests that drive Python, the CLI through
+# Python, MPI or the install are left out. tests/memcheck/valgrind.supp
+# holds the few third-party suppressions, each explained. Built without
+# -march=native (valgrind does not know every vector extension) and with
+# the tests' reduced problem sizes, as for the sanitizers.
+MEMCHECK_VALGRIND = valgrind;--error-exitcode=99;--leak-check=full;--show-leak-kinds=definite,indirect,possible;--errors-for-leak-kinds=definite,indirect,possible;--suppressions=$(CURDIR)/tests/memcheck/valgrind.supp;--quiet
+memcheck: deps
+	$(call install_missing,$(MEMCHECK_DEPS))
+	cmake -S . -B $(BUILD_MEMCHECK) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DGMIX_NATIVE=OFF -DGMIX_MPI=OFF -DCMAKE_C_FLAGS=-DTU_SANITIZED=1 \
+	  -DGMIX_TEST_TIMEOUT=3600 \
+	  "-DCMAKE_CROSSCOMPILING_EMULATOR=$(MEMCHECK_VALGRIND)" $(CMAKE_ARGS)
+	cmake --build $(BUILD_MEMCHECK) -j $(JOBS)
+	cd $(BUILD_MEMCHECK) && OMP_NUM_THREADS=2 ctest --output-on-failure \
+	  --timeout 3600 -j $(JOBS) -E '^(cli_|python_|mpi_|install)'
+
+# Line and branch coverage of src/ and cli/ by the whole suite (gcc's
+# --coverage, unoptimised so lines map to code; summarised by gcovr, with
+# a per-file table in build-coverage/coverage.txt). The install test is
+# left out: it builds a program against the installed library, which
+# covers nothing more. README lists what is deliberately not covered.
+coverage: deps
+	$(call install_missing,$(COVERAGE_DEPS))
+	cmake -S . -B $(BUILD_COVERAGE) -DCMAKE_BUILD_TYPE=Debug -DGMIX_NATIVE=OFF \
+	  -DCMAKE_C_FLAGS=--coverage -DCMAKE_EXE_LINKER_FLAGS=--coverage \
+	  -DCMAKE_SHARED_LINKER_FLAGS=--coverage $(CMAKE_ARGS)
+	cmake --build $(BUILD_COVERAGE) -j $(JOBS)
+	find $(BUILD_COVERAGE) -name '*.gcda' -delete
+	@cd $(BUILD_COVERAGE) && ctest --output-on-failure -j $(JOBS) -E '^install$$'; \
+	  rc=$$?; cd $(CURDIR) && \
+	  gcovr -r . --object-directory $(BUILD_COVERAGE) --filter 'src/' \
+	    --filter 'cli/' --exclude-unreachable-branches \
+	    --txt $(BUILD_COVERAGE)/coverage.txt --print-summary && \
+	  if [ $$rc -ne 0 ]; then echo "coverage: some tests failed (above)"; fi; \
+	  exit $$rc
 
 test-asan: build-asan
 	cd $(BUILD_ASAN) && ctest --output-on-failure -j $(JOBS) -LE nosan
@@ -88,4 +172,5 @@ bench: bench-deps build
 	cd $(BUILD) && $(MAKE) -s run-bench
 
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN)
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ) $(BUILD_TSAN) $(BUILD_MEMCHECK) \
+	  $(BUILD_COVERAGE)

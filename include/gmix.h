@@ -330,8 +330,11 @@ GMIX_API gmix_status gmix_options_validate(const gmix_options *opt,
  * Returns GMIX_OK, GMIX_EINVAL (NULL pointer, d = 0, bad option: message
  * names it), GMIX_ENONFINITE (row and column named), GMIX_EWEIGHTS,
  * GMIX_ETOOFEW (n < K), GMIX_EDIM (init parameters or warm start of the
- * wrong shape), GMIX_EOVERFLOW, GMIX_ENOMEM, GMIX_ENOTPD or GMIX_ECOLLAPSE
- * (component and iteration named), GMIX_ECANCELLED.
+ * wrong shape), GMIX_EOVERFLOW (sizes too large, or a log-likelihood that
+ * is not finite because rows lie too far from every component for double
+ * precision: the iteration is named), GMIX_ENOMEM, GMIX_ENOTPD (also a
+ * covariance whose precision overflows, such as a variance below DBL_MIN)
+ * or GMIX_ECOLLAPSE (component and iteration named), GMIX_ECANCELLED.
  */
 GMIX_API gmix_status gmix_fit(const double *x, size_t n, size_t d,
                               const double *w, const gmix_options *opt,

@@ -3,6 +3,7 @@
  * share: factorisation to precision Cholesky factors, the inverse path
  * from precisions, and the square-root factors used for sampling.
  */
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -15,11 +16,24 @@ gmix_status gmix__cov_factor_matrix(const double *cov, size_t d, double *u,
     return GMIX_ENOTPD;
   if (gmix__precision_cholesky(scratch, d, u, log_det) != 0)
     return GMIX_ENOTPD;
+  /* The precision P = U U^T must be representable too: its diagonal
+   * bounds every entry (|P_ij| <= sqrt(P_ii P_jj)). A covariance so
+   * nearly singular that P overflows is not positive definite in double
+   * precision. */
+  for (size_t i = 0; i < d; i++) {
+    double pii = 0.0;
+    for (size_t j = 0; j < d; j++)
+      pii += u[i * d + j] * u[i * d + j];
+    if (!isfinite(pii))
+      return GMIX_ENOTPD;
+  }
   return GMIX_OK;
 }
 
 gmix_status gmix__cov_factor_variance(double var, double *pc) {
-  if (!(var > 0.0) || !isfinite(var))
+  /* A subnormal variance has a precision 1 / var beyond the largest
+   * double: as singular as 0 in double precision. */
+  if (!(var >= DBL_MIN) || !isfinite(var))
     return GMIX_ENOTPD;
   *pc = 1.0 / sqrt(var);
   return GMIX_OK;

@@ -55,13 +55,14 @@ static int mstep(gmix_model *m, const gmix__mstep_in *in, unsigned char *bad) {
   }
   /* Components flagged empty still hold (tiny) responsibilities; their
    * scatter is in s2 already, so count their N_k too, as scikit-learn's
-   * nk.sum() does. */
+   * nk.sum() does. Divided before multiplying: s1 s1^T alone overflows
+   * once N_k passes about 1e154 (sample weights up to 1e300). */
   for (size_t c = 0; c < k; c++)
     if (bad[c] && nk[c] > 0.0) {
       nk_sum += nk[c];
       for (size_t i = 0; i < d; i++)
         for (size_t j = i; j < d; j++)
-          m->cov[i * d + j] -= s1[c * d + i] * s1[c * d + j] / nk[c];
+          m->cov[i * d + j] -= s1[c * d + i] / nk[c] * s1[c * d + j];
     }
   double inv = 1.0 / nk_sum;
   for (size_t i = 0; i < d; i++)

@@ -132,7 +132,10 @@ static void exp_array(double *v, size_t n) {
 #pragma omp simd
   for (size_t i = 0; i < n; i++) {
     double x = v[i];
-    int under = x < EXP_UNDERFLOW;
+    /* NaN (a log-density that overflowed) gives 0 too: converting it to
+     * an integer below would be undefined. The caller sees the overflow in
+     * the log-likelihood, which stays non-finite. */
+    int under = !(x >= EXP_UNDERFLOW);
     x = under ? 0.0 : x;
     double kd = (x * log2e + shifter) - shifter;
     double r = (x - kd * ln2_hi) - kd * ln2_lo;

@@ -361,6 +361,17 @@ static gmix_status push_history(gmix_em *em, double value) {
   return GMIX_OK;
 }
 
+/* A log-likelihood that is not finite: some row's squared distance to
+ * every component overflowed, so the data span more than double precision
+ * can weigh against the covariances. */
+static gmix_status lb_overflow(size_t iteration, double lb, gmix_error *err) {
+  return gmix__error(err, GMIX_EOVERFLOW,
+                     "the log-likelihood is %g at iteration %zu: the data "
+                     "are too far from the components for double precision; "
+                     "scale the data",
+                     lb, iteration);
+}
+
 /* The rest of an iteration once the E-step's statistics `tot` (layout l,
  * around `shift`) are in: the lower bound, the M-step with the collapse
  * policy, the history and the convergence test. t0 is when the iteration
@@ -372,6 +383,8 @@ static gmix_status advance(gmix_em *em, const double *tot,
   double lb = tot[1] / tot[0];
   double change = lb - em->lower_bound;
   em->iter++;
+  if (!isfinite(lb))
+    return lb_overflow(em->iter, lb, err);
   size_t before = em->col.n_events;
   gmix_status st = mstep(em, tot, l, shift, em->sum_w, err);
   if (st != GMIX_OK)
@@ -514,8 +527,10 @@ static gmix_status run_restart(gmix_em *em, const double *x, const double *w,
   em->eng->cancel = cancel;
   if (o->max_iter == 0) {
     em->lower_bound = evaluate(em, x, w);
-    return em->eng->cancelled ? cancelled(em, "evaluating the start", err)
-                              : GMIX_OK;
+    if (em->eng->cancelled)
+      return cancelled(em, "evaluating the start", err);
+    return isfinite(em->lower_bound) ? GMIX_OK
+                                     : lb_overflow(0, em->lower_bound, err);
   }
   for (size_t it = 0; it < o->max_iter; it++) {
     gmix_iteration info;

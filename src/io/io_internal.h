@@ -15,12 +15,18 @@
 /* Rows of a .npy file that span at least this many bytes, stored as
  * little-endian float64 in C order, are memory-mapped instead of copied
  * when gmix_read_options.allow_mmap is set. Below it a copy is as cheap as
- * the mapping and keeps the mapping count down. */
+ * the mapping and keeps the mapping count down. (The fuzz build sets both
+ * sizes small, so that its small inputs reach the mapping and cross
+ * block boundaries.) */
+#ifndef GMIX__NPY_MMAP_MIN_BYTES
 #define GMIX__NPY_MMAP_MIN_BYTES ((size_t)1 << 20)
+#endif
 
 /* The text reader reads its input in blocks of this many bytes (a line
  * longer than a block makes the buffer grow to hold it). */
+#ifndef GMIX__CSV_BLOCK_BYTES
 #define GMIX__CSV_BLOCK_BYTES ((size_t)1 << 22)
+#endif
 
 struct gmix_table {
   size_t rows, cols;

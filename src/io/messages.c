@@ -24,6 +24,7 @@ void gmix__clip_text(char *buf, size_t cap, const char *s, const char *e) {
 }
 
 void gmix__errno_text(int e, char *buf, size_t cap) {
+  static const char unknown[] = "unknown error";
   if (strerror_r(e, buf, cap) != 0)
-    gmix__clip_text(buf, cap, "unknown error", "unknown error" + 13);
+    gmix__clip_text(buf, cap, unknown, unknown + sizeof unknown - 1);
 }

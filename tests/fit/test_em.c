@@ -414,30 +414,11 @@ static void test_recovery(void **state) {
 /* ---- collapse policy -------------------------------------------------- */
 
 static void check_no_nan(const gmix_model *m, const char *what) {
-  size_t k = gmix_model_n_components(m), d = gmix_model_n_features(m);
-  gmix_covariance_type type = gmix_model_covariance_type(m);
-  size_t nc = gmix_covariance_size(type, k, d), n = nc > k * d ? nc : k * d;
-  double *buf = malloc(n * sizeof *buf), sum = 0;
-  gmix_model_weights(m, buf);
-  for (size_t c = 0; c < k; c++) {
-    TU_TRUE(isfinite(buf[c]) && buf[c] >= 0, "%s: weight %zu = %g", what, c,
-            buf[c]);
-    sum += buf[c];
-  }
-  TU_NEAR(sum, 1.0, 4 * k * TU_EPS, "%s: weights sum", what);
-  gmix_model_means(m, buf);
-  TU_TRUE(tu_all_finite(buf, k * d), "%s: means not finite", what);
-  gmix_model_covariances(m, buf);
-  TU_TRUE(tu_all_finite(buf, nc), "%s: covariances not finite", what);
-  gmix_model_precisions(m, buf);
-  TU_TRUE(tu_all_finite(buf, nc), "%s: precisions not finite", what);
-  gmix_model_precisions_cholesky(m, buf);
-  TU_TRUE(tu_all_finite(buf, nc), "%s: precision factors not finite", what);
+  tu_check_model_finite(m, what);
   double *h;
   size_t nh = history(m, &h);
   TU_TRUE(tu_all_finite(h, nh), "%s: history not finite", what);
   free(h);
-  free(buf);
 }
 
 static void check_reseeds(const gmix_model *m, const char *what) {

@@ -400,3 +400,28 @@ int tu_all_finite(const double *v, size_t n) {
       return 0;
   return 1;
 }
+
+void tu_check_model_finite(const gmix_model *m, const char *what) {
+  size_t k = gmix_model_n_components(m), d = gmix_model_n_features(m);
+  gmix_covariance_type type = gmix_model_covariance_type(m);
+  size_t nc = gmix_covariance_size(type, k, d), n = nc > k * d ? nc : k * d;
+  double *buf = malloc(n * sizeof *buf), sum = 0;
+  assert_non_null(buf);
+  gmix_model_weights(m, buf);
+  for (size_t c = 0; c < k; c++) {
+    TU_TRUE(isfinite(buf[c]) && buf[c] >= 0, "%s: weight %zu = %g", what, c,
+            buf[c]);
+    sum += buf[c];
+  }
+  /* Normalised weights: K roundings of half an ulp each, with margin. */
+  TU_NEAR(sum, 1.0, 4 * (double)k * TU_EPS, "%s: weights sum", what);
+  gmix_model_means(m, buf);
+  TU_TRUE(tu_all_finite(buf, k * d), "%s: means not finite", what);
+  gmix_model_covariances(m, buf);
+  TU_TRUE(tu_all_finite(buf, nc), "%s: covariances not finite", what);
+  gmix_model_precisions(m, buf);
+  TU_TRUE(tu_all_finite(buf, nc), "%s: precisions not finite", what);
+  gmix_model_precisions_cholesky(m, buf);
+  TU_TRUE(tu_all_finite(buf, nc), "%s: precision factors not finite", what);
+  free(buf);
+}

@@ -125,4 +125,8 @@ void tu_sample_mixture(tu_rng *r, size_t k, size_t d, const double *w,
 /* 1 if all n values are finite. */
 int tu_all_finite(const double *v, size_t n);
 
+/* Fail the test unless every parameter of `m` is finite: weights (>= 0,
+ * summing to one), means, covariances, precisions and their factors. */
+void tu_check_model_finite(const gmix_model *m, const char *what);
+
 #endif /* GMIX_TESTUTIL_H */
