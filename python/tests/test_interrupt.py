@@ -161,4 +161,7 @@ def test_ctrl_c_stops_a_selection_sweep():
     rc, out, err, waited = interrupt(SWEEP, after_line("sweeping\n", 3.0))
     assert rc == 7, (out, err)
     assert out == "interrupted, handler restored: True\n", out
-    assert waited < 2.0, waited
+    # The sweep runs for minutes; a stop well inside that shows the flag is
+    # read during the work. The bound is loose because the machine running
+    # the suite may be loaded (the stop takes milliseconds when it is not).
+    assert waited < 20.0, waited
