@@ -145,51 +145,89 @@ static gmix_status check_shape(const char *what, const gmix_model *m, size_t k,
                      gmix_covariance_type_name(type));
 }
 
+/* The initialisation's input for restart init_index of a fit with
+ * options opt on x[n][d] (weights w summing to sum_w). With
+ * opt->standardize it reads a standardised copy, *xz, and *centre holds
+ * that copy's mean then scale (d doubles each); both are NULL otherwise,
+ * and the caller frees them. */
+static gmix_status init_input(const double *x, size_t n, size_t d,
+                              const double *w, double sum_w,
+                              const gmix_options *opt, size_t init_index,
+                              size_t chunk, size_t threads, gmix__init_data *in,
+                              double **xz, double **centre, gmix_error *err) {
+  *in = (gmix__init_data){.x = x,
+                          .w = w,
+                          .n = n,
+                          .d = d,
+                          .k = opt->n_components,
+                          .sum_w = sum_w,
+                          .method = opt->init,
+                          .seed = opt->seed,
+                          .init_index = init_index,
+                          .kmeans_max_iter = opt->kmeans_max_iter,
+                          .kmeans_max_rows = opt->kmeans_max_rows,
+                          .kmeans_tol = opt->kmeans_tol,
+                          .hc_max_rows = opt->hc_max_rows,
+                          .opt = opt,
+                          .chunk = chunk,
+                          .threads = threads};
+  *xz = *centre = NULL;
+  if (!opt->standardize)
+    return GMIX_OK;
+  int overflow = 0;
+  *centre = gmix__malloc_array(d, 2 * sizeof **centre, &overflow);
+  if (!*centre)
+    return gmix__error(err, overflow ? GMIX_EOVERFLOW : GMIX_ENOMEM,
+                       "out of memory in initialisation");
+  gmix_status st =
+      gmix__standardize(x, n, d, w, sum_w, xz, *centre, *centre + d, err);
+  in->x = *xz;
+  return st;
+}
+
 /* The first parameters from the initialisation method: initial
  * statistics, then an M-step. With opt->standardize the method runs on a
  * standardised copy of the data and its statistics are taken back to the
  * original units before the M-step, so reg_covar, the covariance model
- * and the collapse policy all act in those units. */
+ * and the collapse policy all act in those units. `tree`: the hierarchical
+ * start's tree, or NULL. */
 static gmix_status initialise(gmix_em *em, const double *x, const double *w,
-                              const gmix_options *opt, gmix_error *err) {
-  size_t n = em->n, d = em->d, k = em->k;
-  gmix__init_data in = {.x = x,
-                        .w = w,
-                        .n = n,
-                        .d = d,
-                        .k = k,
-                        .sum_w = em->sum_w,
-                        .method = opt->init,
-                        .seed = opt->seed,
-                        .init_index = em->init_index,
-                        .kmeans_max_iter = opt->kmeans_max_iter,
-                        .kmeans_max_rows = opt->kmeans_max_rows,
-                        .kmeans_tol = opt->kmeans_tol,
-                        .hc_max_rows = opt->hc_max_rows,
-                        .opt = opt,
-                        .chunk = em->eng->chunk,
-                        .threads = em->eng->threads};
-  double *xz = NULL, *centre = NULL;
-  gmix_status st = GMIX_OK;
-  if (opt->standardize) {
-    int overflow = 0;
-    centre = gmix__malloc_array(d, 2 * sizeof *centre, &overflow);
-    if (!centre)
-      return gmix__error(err, overflow ? GMIX_EOVERFLOW : GMIX_ENOMEM,
-                         "out of memory in initialisation");
-    st = gmix__standardize(x, n, d, w, em->sum_w, &xz, centre, centre + d, err);
-    in.x = xz;
-  }
+                              const gmix_options *opt,
+                              const gmix__hc_tree *tree, gmix_error *err) {
+  gmix__init_data in;
+  double *xz, *centre;
+  gmix_status st =
+      init_input(x, em->n, em->d, w, em->sum_w, opt, em->init_index,
+                 em->eng->chunk, em->eng->threads, &in, &xz, &centre, err);
+  in.hc_tree = tree;
   if (st == GMIX_OK)
     st = gmix__init_stats(em->eng, &in, err);
   if (st == GMIX_OK && opt->standardize)
-    gmix__stats_unscale(em->eng, centre, centre + d);
+    gmix__stats_unscale(em->eng, centre, centre + em->d);
   gmix__free(xz);
   gmix__free(centre);
   if (st != GMIX_OK)
     return st;
   return initial_mstep(em, em->eng->total, &em->eng->layout, em->eng->shift,
                        err);
+}
+
+gmix_status gmix__fit_hc_tree(const double *x, size_t n, size_t d,
+                              const double *w, const gmix_options *opt,
+                              size_t init_index, size_t k_stop, size_t threads,
+                              gmix__hc_tree **out, gmix_error *err) {
+  double sum_w = 0.0;
+  gmix_status st = gmix__check_weights(w, n, &sum_w, err);
+  gmix__init_data in;
+  double *xz = NULL, *centre = NULL;
+  if (st == GMIX_OK)
+    st = init_input(x, n, d, w, sum_w, opt, init_index, n, threads, &in, &xz,
+                    &centre, err);
+  if (st == GMIX_OK)
+    st = gmix__hc_tree_build(&in, k_stop, out, err);
+  gmix__free(xz);
+  gmix__free(centre);
+  return st;
 }
 
 /* A restart's object and work space, before its parameters are chosen. */
@@ -244,9 +282,12 @@ static gmix_status em_started(gmix_em *em, gmix_status st, gmix_em **out) {
   return GMIX_OK;
 }
 
-gmix_status gmix_em_start(const double *x, size_t n, size_t d, const double *w,
-                          const gmix_options *given, size_t init_index,
-                          gmix_em **out, gmix_error *err) {
+/* gmix_em_start, with the hierarchical start's tree when one was built
+ * (NULL otherwise). */
+static gmix_status em_start(const double *x, size_t n, size_t d,
+                            const double *w, const gmix_options *given,
+                            size_t init_index, const gmix__hc_tree *tree,
+                            gmix_em **out, gmix_error *err) {
   double sum_w = 0.0;
   gmix_options local;
   const gmix_options *opt = &local;
@@ -272,11 +313,17 @@ gmix_status gmix_em_start(const double *x, size_t n, size_t d, const double *w,
   } else if (opt->weights_init && opt->means_init && opt->precisions_init) {
     st = apply_user_init(em, err);
   } else {
-    st = initialise(em, x, w, opt, err);
+    st = initialise(em, x, w, opt, tree, err);
     if (st == GMIX_OK)
       st = apply_user_init(em, err);
   }
   return em_started(em, st, out);
+}
+
+gmix_status gmix_em_start(const double *x, size_t n, size_t d, const double *w,
+                          const gmix_options *given, size_t init_index,
+                          gmix_em **out, gmix_error *err) {
+  return em_start(x, n, d, w, given, init_index, NULL, out, err);
 }
 
 gmix_status gmix_em_start_stats(const gmix_stats *init, size_t n, double sum_w,
@@ -510,12 +557,14 @@ static gmix_status run_restart(gmix_em *em, const double *x, const double *w,
   return GMIX_OK;
 }
 
-/* Start restart i and run it to convergence or max_iter. */
-static gmix_status run_one(const double *x, size_t n, size_t d,
-                           const double *w, const gmix_options *opt, size_t i,
-                           gmix_em **out, gmix_error *err) {
+/* Start restart i (from `tree` when the start is hc and one was built)
+ * and run it to convergence or max_iter. */
+static gmix_status run_one(const double *x, size_t n, size_t d, const double *w,
+                           const gmix_options *opt, size_t i,
+                           const gmix__hc_tree *tree, gmix_em **out,
+                           gmix_error *err) {
   gmix_em *em = NULL;
-  gmix_status st = gmix_em_start(x, n, d, w, opt, i, &em, err);
+  gmix_status st = em_start(x, n, d, w, opt, i, tree, &em, err);
   if (st == GMIX_OK)
     st = run_restart(em, x, w, err);
   if (st != GMIX_OK) {
@@ -529,8 +578,8 @@ static gmix_status run_one(const double *x, size_t n, size_t d,
 /* The model of the restart kept, as gmix_fit returns it. t0 is when the
  * fit began. */
 static gmix_status finish(gmix_em *best, const double *x, const double *w,
-                          const gmix_options *opt, double t0,
-                          gmix_model **out, gmix_error *err) {
+                          const gmix_options *opt, double t0, gmix_model **out,
+                          gmix_error *err) {
   /* A final E-step on the returned parameters, so the report's
    * log-likelihood (and BIC from it) describes the model as returned.
    * With max_iter 0 the restart's evaluation already was that E-step. */
@@ -539,8 +588,8 @@ static gmix_status finish(gmix_em *best, const double *x, const double *w,
 }
 
 /* Read and check the caller's options into `local`. */
-static gmix_status read_options(const gmix_options *given,
-                                gmix_options *local, gmix_error *err) {
+static gmix_status read_options(const gmix_options *given, gmix_options *local,
+                                gmix_error *err) {
   gmix_status st = gmix__options_read(given, local, err);
   return st == GMIX_OK ? gmix__options_check(local, err) : st;
 }
@@ -558,7 +607,7 @@ gmix_status gmix_fit(const double *x, size_t n, size_t d, const double *w,
   gmix_em *best = NULL;
   for (size_t i = 0; i < opt.n_init; i++) {
     gmix_em *em = NULL;
-    st = run_one(x, n, d, w, &opt, i, &em, err);
+    st = run_one(x, n, d, w, &opt, i, NULL, &em, err);
     if (st != GMIX_OK) {
       gmix_em_free(best);
       return st;
@@ -578,14 +627,15 @@ gmix_status gmix_fit(const double *x, size_t n, size_t d, const double *w,
 
 gmix_status gmix__fit_restart(const double *x, size_t n, size_t d,
                               const double *w, const gmix_options *given,
-                              size_t init_index, gmix_model **out,
-                              gmix_error *err) {
+                              size_t init_index, const gmix__hc_tree *tree,
+                              gmix_model **out, gmix_error *err) {
   double t0 = omp_get_wtime();
   gmix_options opt;
   gmix_status st = read_options(given, &opt, err);
   gmix_em *em = NULL;
   if (st == GMIX_OK)
-    st = run_one(x, n, d, w, &opt, init_index, &em, err);
+    st = run_one(x, n, d, w, &opt, init_index,
+                 opt.init == GMIX_INIT_HC ? tree : NULL, &em, err);
   if (st == GMIX_OK)
     st = finish(em, x, w, &opt, t0, out, err);
   gmix_em_free(em);

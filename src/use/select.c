@@ -6,9 +6,9 @@
  * A candidate (a "cell") runs each of its starts with restarts, one
  * restart at a time through the EM driver, and keeps the fit of highest
  * log-likelihood as gmix_fit ranks them; one engine pass over that model
- * then gives every criterion. Cells that cannot be fitted are recorded with their status,
- * and only what concerns the whole sweep (bad arguments, no memory, a
- * cancel) fails the call. The cells run either in parallel or in turn
+ * then gives every criterion. Cells that cannot be fitted are recorded with
+ * their status, and only what concerns the whole sweep (bad arguments, no
+ * memory, a cancel) fails the call. The cells run either in parallel or in turn
  * (gmix.h states the rule); each fit is bit-identical for any thread
  * count, so the table is too.
  */
@@ -220,6 +220,10 @@ typedef struct sweep {
   size_t n_starts;
   size_t n_positive; /* rows of positive weight                         */
   size_t fit_threads;
+  /* Per restart, the hierarchical start's tree, built once for every
+   * cell (NULL when no start is hc, or when building it failed in a way
+   * that each cell then reports for itself). */
+  gmix__hc_tree **trees;
   gmix_select_result *res;
   /* Shared while cells run in parallel: `stop` is read and written
    * atomically; the rest only inside the critical section of
@@ -296,9 +300,10 @@ static double cell_plan(const sweep *s, size_t i, gmix_select_cell *c) {
 /* Fit cell i (planned by cell_plan): every start with every restart,
  * keeping the fit of highest log-likelihood, ranked as gmix_fit ranks its
  * restarts (the lower bound of the last iteration; ties: the first), so
- * that gmix_fit with one start reproduces the cell; then its criteria. A candidate that cannot be fitted is recorded in the cell and
- * gives GMIX_OK with *best NULL; a failure of the sweep is returned with
- * its message in err. */
+ * that gmix_fit with one start reproduces the cell; then its criteria. A
+ * candidate that cannot be fitted is recorded in the cell and gives GMIX_OK
+ * with *best NULL; a failure of the sweep is returned with its message in err.
+ */
 static gmix_status fit_cell(sweep *s, size_t i, gmix_model **best,
                             gmix_error *err) {
   gmix_select_cell *c = &s->res->cells[i];
@@ -323,7 +328,8 @@ static gmix_status fit_cell(sweep *s, size_t i, gmix_model **best,
       gmix_error fe;
       fe.message[0] = '\0';
       gmix_status st =
-          gmix__fit_restart(s->x, s->n, s->d, s->w, &o, r, &m, &fe);
+          gmix__fit_restart(s->x, s->n, s->d, s->w, &o, r,
+                            s->trees ? s->trees[r] : NULL, &m, &fe);
       if (st == GMIX_OK) {
         if (!keep || gmix_model_report(m)->lower_bound >
                          gmix_model_report(keep)->lower_bound) {
@@ -474,6 +480,46 @@ static int cells_in_parallel(const sweep *s, const cell_cost *order,
   return chunks < threads;
 }
 
+/* The hierarchical start's tree of every restart, when a start is hc:
+ * built once, with every thread, and cut by each cell at its K. A tree
+ * that cannot be built for a reason that belongs to the data (sizes, a
+ * failed decomposition) is left NULL, so that each cell that needs it
+ * fails with that reason as it would alone; only running out of memory
+ * fails the sweep. */
+static gmix_status build_trees(sweep *s, size_t threads, gmix_error *err) {
+  size_t hc = 0;
+  for (size_t i = 0; i < s->n_starts; i++)
+    hc |= s->starts[i] == GMIX_INIT_HC;
+  if (!hc)
+    return GMIX_OK;
+  size_t n_init = s->opt.fit.n_init;
+  s->trees = gmix__calloc(n_init, sizeof *s->trees);
+  if (!s->trees)
+    return gmix__error(err, GMIX_ENOMEM,
+                       "cannot allocate the hc trees of %zu restarts", n_init);
+  gmix_options o = s->opt.fit;
+  o.init = GMIX_INIT_HC;
+  for (size_t r = 0; r < n_init; r++) {
+    gmix_error te;
+    gmix_status st =
+        gmix__fit_hc_tree(s->x, s->n, s->d, s->w, &o, r, s->opt.k_min, threads,
+                          &s->trees[r], &te);
+    if (st == GMIX_ENOMEM) {
+      if (err)
+        *err = te;
+      return st;
+    }
+  }
+  return GMIX_OK;
+}
+
+static void free_trees(sweep *s) {
+  for (size_t r = 0; s->trees && r < s->opt.fit.n_init; r++)
+    gmix__hc_tree_free(s->trees[r]);
+  gmix__free(s->trees);
+  s->trees = NULL;
+}
+
 /* Run every cell by the plan. Returns GMIX_OK or the sweep's failure. */
 static gmix_status run_cells(sweep *s, gmix__select_plan plan,
                              gmix_error *err) {
@@ -484,6 +530,9 @@ static gmix_status run_cells(sweep *s, gmix__select_plan plan,
     threads = (size_t)omp_get_max_threads();
   if (threads == 0)
     threads = 1;
+  gmix_status st = build_trees(s, threads, err);
+  if (st != GMIX_OK)
+    return st;
   int overflow = 0;
   cell_cost *order = gmix__malloc_array(n_cells, sizeof *order, &overflow);
   if (!order)
@@ -601,6 +650,7 @@ gmix_status gmix__select_run(const double *x, size_t n, size_t d,
   r->criterion = s.opt.criterion;
   s.res = r;
   st = run_cells(&s, plan, err);
+  free_trees(&s);
   if (st != GMIX_OK) {
     gmix_select_result_free(r);
     return st;
