@@ -66,6 +66,7 @@ static void defaults(gmix_select_options *opt) {
   opt->k_max = DEFAULT_K_MAX;
   opt->criterion = GMIX_CRITERION_BIC;
   gmix_options_init(&opt->fit);
+  opt->fit.tol = GMIX_SELECT_TOL_DEFAULT;
 }
 
 /* The caller's struct: this library's fields before `fit` (unchanged
@@ -82,6 +83,7 @@ void gmix_select_options_init_size(gmix_select_options *opt, size_t size,
   memcpy(opt, &full, SELECT_HEAD);
   opt->struct_size = size;
   gmix_options_init_size(&opt->fit, fit_size);
+  opt->fit.tol = GMIX_SELECT_TOL_DEFAULT;
   memset((char *)opt + SELECT_HEAD + fit_size, 0,
          size - SELECT_HEAD - fit_size);
 }

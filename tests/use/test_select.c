@@ -89,8 +89,12 @@ static void test_defaults(void **state) {
   assert_null(o.covariance_types);
   assert_null(o.starts);
   assert_null(o.callback);
+  /* The fits' settings are gmix_fit's but for a tighter tol. */
+  assert_true(o.fit.tol == GMIX_SELECT_TOL_DEFAULT);
+  assert_true(GMIX_SELECT_TOL_DEFAULT < 1e-3);
   gmix_options f;
   gmix_options_init(&f);
+  f.tol = GMIX_SELECT_TOL_DEFAULT;
   assert_memory_equal(&o.fit, &f, sizeof f);
   gmix_error err;
   TU_OK(gmix_select_options_validate(&o, &err), &err);
