@@ -724,8 +724,10 @@ GMIX_API gmix_status gmix_criterion_parse(const char *name, gmix_criterion *out,
  * the cell's n_failed and otherwise ignored.
  *
  * Parallelism. With threads > 1 the sweep either runs the cells in
- * parallel, one thread each (the heaviest cells first), or runs them one
- * after another, each fit using every thread. It runs them in parallel
+ * parallel, each fit of a cell (one start, one restart) on one thread, the
+ * heaviest cells first and the hierarchical start's tree built beside
+ * the other starts' fits, or runs them one after another, each fit using
+ * every thread. It runs them in parallel
  * unless a single cell would keep one thread busy for longer than the
  * whole sweep takes on all threads (its rows x the per-row cost of its
  * E-step exceeds the sum over all cells divided by the thread count) and
@@ -774,7 +776,9 @@ typedef int (*gmix_select_callback)(const gmix_select_cell *cell, size_t done,
  * gmix_fit with init = the cell's best_start reproduces its model (unless
  * another restart of that start failed, which gmix_fit reports as an
  * error). Every type at a given K therefore starts from the same k-means
- * partition, and from the same hierarchical one.
+ * partition, and from the same hierarchical one; the hierarchical tree
+ * of a restart is built once for the whole sweep and cut at each K (as
+ * mclust cuts one tree), which gives the tree gmix_fit builds for that K.
  *
  * Growth: `fit` is itself a growable struct. Fields added to this struct
  * go after `fit` and are found at offsetof(fit) + fit.struct_size, so the

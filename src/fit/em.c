@@ -625,19 +625,35 @@ gmix_status gmix_fit(const double *x, size_t n, size_t d, const double *w,
   return st;
 }
 
-gmix_status gmix__fit_restart(const double *x, size_t n, size_t d,
-                              const double *w, const gmix_options *given,
-                              size_t init_index, const gmix__hc_tree *tree,
-                              gmix_model **out, gmix_error *err) {
+gmix_status gmix__fit_restart_run(const double *x, size_t n, size_t d,
+                                  const double *w, const gmix_options *given,
+                                  size_t init_index, const gmix__hc_tree *tree,
+                                  gmix_em **out, double *seconds,
+                                  gmix_error *err) {
   double t0 = omp_get_wtime();
   gmix_options opt;
   gmix_status st = read_options(given, &opt, err);
-  gmix_em *em = NULL;
   if (st == GMIX_OK)
     st = run_one(x, n, d, w, &opt, init_index,
-                 opt.init == GMIX_INIT_HC ? tree : NULL, &em, err);
-  if (st == GMIX_OK)
-    st = finish(em, x, w, &opt, t0, out, err);
-  gmix_em_free(em);
+                 opt.init == GMIX_INIT_HC ? tree : NULL, out, err);
+  *seconds = omp_get_wtime() - t0;
   return st;
+}
+
+double gmix__em_lower_bound(const gmix_em *em) {
+  return em->lower_bound;
+}
+
+gmix_status gmix__fit_restart_finish(gmix_em *em, const double *x,
+                                     const double *w, double seconds,
+                                     double sums[GMIX__TOTAL_ENTROPY_SIZE],
+                                     gmix_model **out, gmix_error *err) {
+  double t0 = omp_get_wtime();
+  /* The ENTROPY pass sums w log p as the SCORE pass of finish() does, on
+   * the same engine, so the log-likelihood is the same to the last bit. */
+  gmix__engine_prepare(em->eng, em->cur);
+  gmix__engine_pass(em->eng, x, em->n, w, GMIX__PASS_ENTROPY, NULL, NULL, NULL);
+  memcpy(sums, em->eng->total, GMIX__TOTAL_ENTROPY_SIZE * sizeof *sums);
+  double ll = sums[GMIX__TOTAL_LOGLIK] / sums[GMIX__TOTAL_WEIGHT];
+  return gmix_em_finish(em, ll, seconds + omp_get_wtime() - t0, out, err);
 }

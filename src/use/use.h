@@ -1,6 +1,6 @@
 /*
  * use.h -- declarations shared by the files of src/use and their tests:
- * every criterion of a fitted model from one pass (score.c), and the
+ * every criterion of a fitted model from one pass's totals (score.c), and the
  * model-selection sweep with its parallel plan forced (select.c).
  */
 #ifndef GMIX_USE_H
@@ -18,12 +18,11 @@ typedef struct gmix__criteria {
   double bic, aic, icl;  /* as gmix_bic, gmix_aic, gmix_icl               */
 } gmix__criteria;
 
-/* Every criterion of m on x[n][d] (weights w, NULL = ones) from one pass
- * of the engine; `threads` as gmix_bic. Statuses as gmix_bic. */
-gmix_status gmix__criteria_compute(const gmix_model *m, const double *x,
-                                   size_t n, size_t d, const double *w,
-                                   size_t threads, gmix__criteria *out,
-                                   gmix_error *err);
+/* Every criterion of m from the totals of an ENTROPY pass of the engine
+ * over the data (sums[GMIX__TOTAL_ENTROPY_SIZE]: sum of weights, sum of
+ * w log p, entropy). */
+void gmix__criteria_from_sums(const gmix_model *m, const double *sums,
+                              gmix__criteria *c);
 
 /* The value of one criterion among them; NaN for an invalid one. */
 double gmix__criteria_value(const gmix__criteria *c, gmix_criterion which);
@@ -31,10 +30,10 @@ double gmix__criteria_value(const gmix__criteria *c, gmix_criterion which);
 /* How a sweep spreads its cells over threads (gmix.h, "Model selection",
  * states the rule AUTO follows). */
 typedef enum gmix__select_plan {
-  GMIX__SELECT_AUTO,     /* by the documented rule                      */
-  GMIX__SELECT_CELLS,    /* cells in parallel, one thread each          */
-  GMIX__SELECT_IN_TURN   /* cells one after another, each fit on every
-                            thread                                      */
+  GMIX__SELECT_AUTO,   /* by the documented rule                      */
+  GMIX__SELECT_CELLS,  /* cells in parallel, one thread each          */
+  GMIX__SELECT_IN_TURN /* cells one after another, each fit on every
+                          thread                                      */
 } gmix__select_plan;
 
 /* gmix_select with its plan forced, so tests can check that both plans
