@@ -549,6 +549,18 @@ void gmix__hc_tree_free(gmix__hc_tree *t) {
   gmix__free(t);
 }
 
+/* The rows the tree clustered, xs[m][d], and their weights ws (when the
+ * data have weights). */
+static void tree_rows(const gmix__init_data *in, const gmix__hc_tree *t,
+                      double *xs, double *ws) {
+  size_t d = in->d;
+  for (size_t r = 0; r < t->n_rows; r++) {
+    memcpy(xs + r * d, in->x + t->rows[r] * d, d * sizeof *xs);
+    if (ws)
+      ws[r] = in->w[t->rows[r]];
+  }
+}
+
 /* The tree of the hierarchical start: hc on the rows of positive weight,
  * or on a subsample of hc_max_rows of them (drawn from `rng`), merged down
  * to k_stop clusters. */
@@ -580,11 +592,7 @@ static gmix_status hc_tree(const gmix__init_data *in, gmix__rng *rng,
   t->n_positive = npos;
   t->k_stop = k_stop;
   pick_rows(in, rng, m, npos, t->rows);
-  for (size_t r = 0; r < m; r++) {
-    memcpy(xs + r * d, in->x + t->rows[r] * d, d * sizeof *xs);
-    if (ws)
-      ws[r] = in->w[t->rows[r]];
-  }
+  tree_rows(in, t, xs, ws);
   st = gmix__hc_transform(xs, m, d, ws, &z, &q, err);
   if (st == GMIX_OK)
     st = gmix__hc_merges(z, m, q, ws, k_stop, in->threads, t->merges, err);
@@ -636,11 +644,7 @@ static gmix_status hc_start(gmix__engine *e, const gmix__init_data *in,
   }
   gmix__hc_labels(t->merges, m, k, labels);
   if (m < t->n_positive) {
-    for (size_t r = 0; r < m; r++) {
-      memcpy(xs + r * d, in->x + t->rows[r] * d, d * sizeof *xs);
-      if (ws)
-        ws[r] = in->w[t->rows[r]];
-    }
+    tree_rows(in, t, xs, ws);
     st = hc_extend(e, in, xs, ws, m, labels, err);
     goto done;
   }
