@@ -76,9 +76,10 @@ static const char *const select_manual[] = {
     "\n"
     "       --threads N\n"
     "              Worker threads; 0 (the default) uses all processors.\n"
-    "              Candidates run in parallel, one thread each, unless one\n"
-    "              of them outweighs all the others per thread and has rows\n"
-    "              enough for its fit to use every thread.\n"
+    "              Candidates run in parallel, one thread per fit (a start\n"
+    "              or restart), unless one of them outweighs all the others\n"
+    "              per thread and has rows enough for its fit to use every\n"
+    "              thread.\n"
     "\n",
     CLI_WEIGHT_OPTIONS_HELP "\n",
     CLI_DATA_OPTIONS_HELP
