@@ -88,14 +88,15 @@ extern const cli_command cli_fit, cli_select, cli_predict, cli_score,
 
 /* The EM settings shared by fit and select (each says itself what
  * --n-init, --seed and --threads mean for it). */
-#define CLI_EM_SETTINGS_HELP                                                   \
+#define CLI_EM_SETTINGS_HELP CLI_EM_SETTINGS_HELP_TOL("(default 0.001).\n")
+/* The same, with the end of --tol's paragraph (its default) given. */
+#define CLI_EM_SETTINGS_HELP_TOL(tol_default)                                  \
   "       --max-iter N\n"                                                      \
   "              At most N EM iterations per start (default 100).\n"           \
   "\n"                                                                         \
   "       --tol T\n"                                                           \
   "              Convergence threshold on the change of the mean\n"            \
-  "              log-likelihood per row (default 0.001).\n"                    \
-  "\n"                                                                         \
+  "              log-likelihood per row " tol_default "\n"                     \
   "       --reg-covar R\n"                                                     \
   "              Added to the diagonal of every covariance, keeping it\n"      \
   "              positive definite (default 1e-06).\n"

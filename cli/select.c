@@ -11,6 +11,14 @@
 #include "common.h"
 #include "interrupt.h"
 
+/* The EM settings, with the sweep's default tol. */
+#define SELECT_EM_SETTINGS_HELP                                                \
+  CLI_EM_SETTINGS_HELP_TOL(                                                    \
+      "(default 1e-05, tighter\n"                                              \
+      "              than gmix fit's 0.001: candidates are compared by\n"      \
+      "              their log-likelihoods, and mclust's EM stops at a\n"      \
+      "              relative change of 1e-05 of the total).\n")
+
 static const char *const select_manual[] = {
     "NAME\n"
     "       gmix select - choose K and the covariance type by BIC, AIC or "
@@ -59,18 +67,20 @@ static const char *const select_manual[] = {
     "       --n-init N\n"
     "              Restarts from each start in every candidate; the one of\n"
     "              highest log-likelihood is kept (default 1).\n"
-    "\n" CLI_EM_SETTINGS_HELP "\n"
+    "\n" SELECT_EM_SETTINGS_HELP "\n"
     "       --seed S\n"
     "              Seed of every random choice (default 0). The table is the\n"
     "              same for any thread count, and `gmix fit -k K -c TYPE\n"
-    "              --init START --n-init N --seed S` refits any candidate\n"
-    "              (START its best start, hc or kmeans, in the CSV table).\n"
+    "              --init START --n-init N --seed S --tol T` refits any\n"
+    "              candidate (START its best start, hc or kmeans, in the\n"
+    "              CSV table; T the sweep's tol, 1e-05 by default).\n"
     "\n"
     "       --threads N\n"
     "              Worker threads; 0 (the default) uses all processors.\n"
-    "              Candidates run in parallel, one thread each, unless one\n"
-    "              of them outweighs all the others per thread and has rows\n"
-    "              enough for its fit to use every thread.\n"
+    "              Candidates run in parallel, one thread per fit (a start\n"
+    "              or restart), unless one of them outweighs all the others\n"
+    "              per thread and has rows enough for its fit to use every\n"
+    "              thread.\n"
     "\n",
     CLI_WEIGHT_OPTIONS_HELP "\n",
     CLI_DATA_OPTIONS_HELP

@@ -768,8 +768,10 @@ GMIX_API gmix_status gmix_criterion_parse(const char *name, gmix_criterion *out,
  * the cell's n_failed and otherwise ignored.
  *
  * Parallelism. With threads > 1 the sweep either runs the cells in
- * parallel, one thread each (the heaviest cells first), or runs them one
- * after another, each fit using every thread. It runs them in parallel
+ * parallel, each fit of a cell (one start, one restart) on one thread, the
+ * heaviest cells first and the hierarchical start's tree built beside
+ * the other starts' fits, or runs them one after another, each fit using
+ * every thread. It runs them in parallel
  * unless a single cell would keep one thread busy for longer than the
  * whole sweep takes on all threads (its rows x the per-row cost of its
  * E-step exceeds the sum over all cells divided by the thread count) and
@@ -795,8 +797,15 @@ typedef int (*gmix_select_callback)(const gmix_select_cell *cell, size_t done,
  * overwrite fields. Pointers are read during the call only.
  *
  * The settings of each fit are those of `fit` (gmix_options_init'ed by
- * gmix_select_options_init): tol, reg_covar, max_iter, the collapse
- * policy, k-means settings, chunk and block sizes, and
+ * gmix_select_options_init, except tol): reg_covar, max_iter, the
+ * collapse policy, k-means settings, chunk and block sizes, and
+ *  - fit.tol: GMIX_SELECT_TOL_DEFAULT (1e-5), not gmix_fit's 1e-3. A
+ *    sweep compares log-likelihoods across candidates, and EM stopped
+ *    early can rank a candidate below a peer that ran longer: R's mclust
+ *    stops its EM when the total log-likelihood changes by less than 1e-5
+ *    of itself, that is when the mean per row changes by less than
+ *    1e-5 (|mean log-likelihood| + 1/n), and this default is at least as
+ *    tight whenever the mean log-likelihood per row is below -1 + 1/n,
  *  - fit.n_init: restarts from each start (default 1),
  *  - fit.seed: the seed of every random choice (default 0),
  *  - fit.threads: the threads of the whole sweep (0 = all available).
@@ -811,12 +820,17 @@ typedef int (*gmix_select_callback)(const gmix_select_cell *cell, size_t done,
  * gmix_fit with init = the cell's best_start reproduces its model (unless
  * another restart of that start failed, which gmix_fit reports as an
  * error). Every type at a given K therefore starts from the same k-means
- * partition, and from the same hierarchical one.
+ * partition, and from the same hierarchical one; the hierarchical tree
+ * of a restart is built once for the whole sweep and cut at each K (as
+ * mclust cuts one tree), which gives the tree gmix_fit builds for that K.
  *
  * Growth: `fit` is itself a growable struct. Fields added to this struct
  * go after `fit` and are found at offsetof(fit) + fit.struct_size, so the
  * two structs grow independently (see "A stable interface" above).
  */
+/* The default of gmix_select_options.fit.tol (see above). */
+#define GMIX_SELECT_TOL_DEFAULT 1e-5
+
 typedef struct gmix_select_options {
   size_t struct_size; /* set by gmix_select_options_init              */
   size_t k_min;       /* smallest K tried, >= 1. Default 1.            */
@@ -838,7 +852,8 @@ typedef struct gmix_select_options {
   gmix_options fit;              /* settings of every fit (see above)     */
 } gmix_select_options;
 
-/* Fill `opt` with the documented defaults (fit with gmix_options_init's).
+/* Fill `opt` with the documented defaults (fit with gmix_options_init's,
+ * but fit.tol = GMIX_SELECT_TOL_DEFAULT).
  * Thread-safe. A macro over gmix_select_options_init_size, which takes the
  * sizes of gmix_select_options and gmix_options as the caller's header
  * declares them (see gmix_options_init). */

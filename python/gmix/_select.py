@@ -107,7 +107,7 @@ def _table(rows):
 def select(X, k=range(1, 10), covariance_types=("full", "tied", "diag",
                                                  "spherical"),
            *, criterion="bic", n_init=1, starts=None, random_state=None,
-           n_threads=None, sample_weight=None, tol=1e-3, reg_covar=1e-6,
+           n_threads=None, sample_weight=None, tol=1e-5, reg_covar=1e-6,
            max_iter=100):
     """Choose the number of components and the covariance type by BIC, AIC
     or ICL: libgmix's selection sweep, the one `gmix select` runs.
@@ -147,7 +147,9 @@ def select(X, k=range(1, 10), covariance_types=("full", "tied", "diag",
         is bit-identical for any value.
     sample_weight : array-like of shape (n_samples,), default None
         Non-negative weights of the rows (None = ones).
-    tol, reg_covar, max_iter : as GaussianMixture's, for every fit.
+    tol, reg_covar, max_iter : as GaussianMixture's, for every fit; tol's
+        default is the library's for a sweep (GMIX_SELECT_TOL_DEFAULT,
+        the `--tol` of `gmix select`), tighter than GaussianMixture's.
 
     Returns
     -------

@@ -128,9 +128,10 @@ def test_select_options_come_from_the_library():
             opt.n_starts) == (1, 9, 0, 0, 0)
     assert opt.covariance_types is None and opt.starts is None
     assert not opt.callback and opt.callback_data is None
-    # the embedded fit options have gmix_options_init's defaults
+    # the embedded fit options have gmix_options_init's defaults, but the
+    # sweep's tighter tol (GMIX_SELECT_TOL_DEFAULT)
     assert (opt.fit.tol, opt.fit.reg_covar, opt.fit.max_iter, opt.fit.n_init,
-            opt.fit.seed, opt.fit.hc_max_rows) == (1e-3, 1e-6, 100, 1, 0,
+            opt.fit.seed, opt.fit.hc_max_rows) == (1e-5, 1e-6, 100, 1, 0,
                                                    2000)
     err = _lib.Error()
     assert _lib.lib.gmix_select_options_validate(ctypes.byref(opt),

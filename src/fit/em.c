@@ -153,53 +153,91 @@ static gmix_status check_shape(const char *what, const gmix_model *m, size_t k,
                      gmix_covariance_type_name(type));
 }
 
+/* The initialisation's input for restart init_index of a fit with
+ * options opt on x[n][d] (weights w summing to sum_w). With
+ * opt->standardize it reads a standardised copy, *xz, and *centre holds
+ * that copy's mean then scale (d doubles each); both are NULL otherwise,
+ * and the caller frees them. */
+static gmix_status init_input(const double *x, size_t n, size_t d,
+                              const double *w, double sum_w,
+                              const gmix_options *opt, size_t init_index,
+                              size_t chunk, size_t threads, gmix__init_data *in,
+                              double **xz, double **centre, gmix_error *err) {
+  *in = (gmix__init_data){.x = x,
+                          .w = w,
+                          .n = n,
+                          .d = d,
+                          .k = opt->n_components,
+                          .sum_w = sum_w,
+                          .method = opt->init,
+                          .seed = opt->seed,
+                          .init_index = init_index,
+                          .kmeans_max_iter = opt->kmeans_max_iter,
+                          .kmeans_max_rows = opt->kmeans_max_rows,
+                          .kmeans_tol = opt->kmeans_tol,
+                          .hc_max_rows = opt->hc_max_rows,
+                          .opt = opt,
+                          .chunk = chunk,
+                          .threads = threads};
+  *xz = *centre = NULL;
+  if (!opt->standardize)
+    return GMIX_OK;
+  int overflow = 0;
+  *centre = gmix__malloc_array(d, 2 * sizeof **centre, &overflow);
+  if (!*centre)
+    return gmix__error(err, overflow ? GMIX_EOVERFLOW : GMIX_ENOMEM,
+                       "out of memory in initialisation");
+  gmix_status st =
+      gmix__standardize(x, n, d, w, sum_w, xz, *centre, *centre + d, err);
+  in->x = *xz;
+  return st;
+}
+
 /* The first parameters from the initialisation method: initial
  * statistics, then an M-step. With opt->standardize the method runs on a
  * standardised copy of the data and its statistics are taken back to the
  * original units before the M-step, so reg_covar, the covariance model
- * and the collapse policy all act in those units. */
+ * and the collapse policy all act in those units. `tree`: the hierarchical
+ * start's tree, or NULL. */
 static gmix_status initialise(gmix_em *em, const double *x, const double *w,
-                              const gmix_options *opt, gmix_error *err) {
-  size_t n = em->n, d = em->d, k = em->k;
-  gmix__init_data in = {.x = x,
-                        .w = w,
-                        .n = n,
-                        .d = d,
-                        .k = k,
-                        .sum_w = em->sum_w,
-                        .method = opt->init,
-                        .seed = opt->seed,
-                        .init_index = em->init_index,
-                        .kmeans_max_iter = opt->kmeans_max_iter,
-                        .kmeans_max_rows = opt->kmeans_max_rows,
-                        .kmeans_tol = opt->kmeans_tol,
-                        .hc_max_rows = opt->hc_max_rows,
-                        .opt = opt,
-                        .chunk = em->eng->chunk,
-                        .threads = em->eng->threads};
-  double *xz = NULL, *centre = NULL;
-  gmix_status st = GMIX_OK;
-  if (opt->standardize) {
-    int overflow = 0;
-    centre = gmix__malloc_array(d, 2 * sizeof *centre, &overflow);
-    if (!centre)
-      return gmix__error(err, overflow ? GMIX_EOVERFLOW : GMIX_ENOMEM,
-                         "out of memory in initialisation");
-    st = gmix__standardize(x, n, d, w, em->sum_w, &xz, centre, centre + d, err);
-    in.x = xz;
-  }
+                              const gmix_options *opt,
+                              const gmix__hc_tree *tree, gmix_error *err) {
+  gmix__init_data in;
+  double *xz, *centre;
+  gmix_status st =
+      init_input(x, em->n, em->d, w, em->sum_w, opt, em->init_index,
+                 em->eng->chunk, em->eng->threads, &in, &xz, &centre, err);
+  in.hc_tree = tree;
   if (st == GMIX_OK)
     st = gmix__init_stats(em->eng, &in, err);
   if (st == GMIX_OK && em->eng->cancelled)
     st = cancelled(em, "in the initialisation", err);
   if (st == GMIX_OK && opt->standardize)
-    gmix__stats_unscale(em->eng, centre, centre + d);
+    gmix__stats_unscale(em->eng, centre, centre + em->d);
   gmix__free(xz);
   gmix__free(centre);
   if (st != GMIX_OK)
     return st;
   return initial_mstep(em, em->eng->total, &em->eng->layout, em->eng->shift,
                        err);
+}
+
+gmix_status gmix__fit_hc_tree(const double *x, size_t n, size_t d,
+                              const double *w, const gmix_options *opt,
+                              size_t init_index, size_t k_stop, size_t threads,
+                              gmix__hc_tree **out, gmix_error *err) {
+  double sum_w = 0.0;
+  gmix_status st = gmix__check_weights(w, n, &sum_w, err);
+  gmix__init_data in;
+  double *xz = NULL, *centre = NULL;
+  if (st == GMIX_OK)
+    st = init_input(x, n, d, w, sum_w, opt, init_index, n, threads, &in, &xz,
+                    &centre, err);
+  if (st == GMIX_OK)
+    st = gmix__hc_tree_build(&in, k_stop, out, err);
+  gmix__free(xz);
+  gmix__free(centre);
+  return st;
 }
 
 /* A restart's object and work space, before its parameters are chosen. */
@@ -259,9 +297,12 @@ static gmix_status em_started(gmix_em *em, gmix_status st, gmix_em **out) {
   return GMIX_OK;
 }
 
-gmix_status gmix_em_start(const double *x, size_t n, size_t d, const double *w,
-                          const gmix_options *given, size_t init_index,
-                          gmix_em **out, gmix_error *err) {
+/* gmix_em_start, with the hierarchical start's tree when one was built
+ * (NULL otherwise). */
+static gmix_status em_start(const double *x, size_t n, size_t d,
+                            const double *w, const gmix_options *given,
+                            size_t init_index, const gmix__hc_tree *tree,
+                            gmix_em **out, gmix_error *err) {
   double sum_w = 0.0;
   gmix_options local;
   const gmix_options *opt = &local;
@@ -287,11 +328,17 @@ gmix_status gmix_em_start(const double *x, size_t n, size_t d, const double *w,
   } else if (opt->weights_init && opt->means_init && opt->precisions_init) {
     st = apply_user_init(em, err);
   } else {
-    st = initialise(em, x, w, opt, err);
+    st = initialise(em, x, w, opt, tree, err);
     if (st == GMIX_OK)
       st = apply_user_init(em, err);
   }
   return em_started(em, st, out);
+}
+
+gmix_status gmix_em_start(const double *x, size_t n, size_t d, const double *w,
+                          const gmix_options *given, size_t init_index,
+                          gmix_em **out, gmix_error *err) {
+  return em_start(x, n, d, w, given, init_index, NULL, out, err);
 }
 
 gmix_status gmix_em_start_stats(const gmix_stats *init, size_t n, double sum_w,
@@ -553,12 +600,14 @@ static gmix_status run_restart(gmix_em *em, const double *x, const double *w,
   return GMIX_OK;
 }
 
-/* Start restart i and run it to convergence or max_iter. */
+/* Start restart i (from `tree` when the start is hc and one was built)
+ * and run it to convergence or max_iter. */
 static gmix_status run_one(const double *x, size_t n, size_t d, const double *w,
-                           const gmix_options *opt, size_t i, gmix_em **out,
+                           const gmix_options *opt, size_t i,
+                           const gmix__hc_tree *tree, gmix_em **out,
                            gmix_error *err) {
   gmix_em *em = NULL;
-  gmix_status st = gmix_em_start(x, n, d, w, opt, i, &em, err);
+  gmix_status st = em_start(x, n, d, w, opt, i, tree, &em, err);
   if (st == GMIX_OK)
     st = run_restart(em, x, w, opt->cancel, err);
   if (st != GMIX_OK) {
@@ -603,7 +652,7 @@ gmix_status gmix_fit(const double *x, size_t n, size_t d, const double *w,
   gmix_em *best = NULL;
   for (size_t i = 0; i < opt.n_init; i++) {
     gmix_em *em = NULL;
-    st = run_one(x, n, d, w, &opt, i, &em, err);
+    st = run_one(x, n, d, w, &opt, i, NULL, &em, err);
     if (st != GMIX_OK) {
       gmix_em_free(best);
       return st;
@@ -621,18 +670,37 @@ gmix_status gmix_fit(const double *x, size_t n, size_t d, const double *w,
   return st;
 }
 
-gmix_status gmix__fit_restart(const double *x, size_t n, size_t d,
-                              const double *w, const gmix_options *given,
-                              size_t init_index, gmix_model **out,
-                              gmix_error *err) {
+gmix_status gmix__fit_restart_run(const double *x, size_t n, size_t d,
+                                  const double *w, const gmix_options *given,
+                                  size_t init_index, const gmix__hc_tree *tree,
+                                  gmix_em **out, double *seconds,
+                                  gmix_error *err) {
   double t0 = omp_get_wtime();
   gmix_options opt;
   gmix_status st = read_options(given, &opt, err);
-  gmix_em *em = NULL;
   if (st == GMIX_OK)
-    st = run_one(x, n, d, w, &opt, init_index, &em, err);
-  if (st == GMIX_OK)
-    st = finish(em, x, w, &opt, t0, out, err);
-  gmix_em_free(em);
+    st = run_one(x, n, d, w, &opt, init_index,
+                 opt.init == GMIX_INIT_HC ? tree : NULL, out, err);
+  *seconds = omp_get_wtime() - t0;
   return st;
+}
+
+double gmix__em_lower_bound(const gmix_em *em) {
+  return em->lower_bound;
+}
+
+gmix_status gmix__fit_restart_finish(gmix_em *em, const double *x,
+                                     const double *w, double seconds,
+                                     double sums[GMIX__TOTAL_ENTROPY_SIZE],
+                                     gmix_model **out, gmix_error *err) {
+  double t0 = omp_get_wtime();
+  /* The ENTROPY pass sums w log p as the SCORE pass of finish() does, on
+   * the same engine, so the log-likelihood is the same to the last bit. */
+  gmix__engine_prepare(em->eng, em->cur);
+  gmix__engine_pass(em->eng, x, em->n, w, GMIX__PASS_ENTROPY, NULL, NULL, NULL);
+  if (em->eng->cancelled)
+    return cancelled(em, "in the final E-step", err);
+  memcpy(sums, em->eng->total, GMIX__TOTAL_ENTROPY_SIZE * sizeof *sums);
+  double ll = sums[GMIX__TOTAL_LOGLIK] / sums[GMIX__TOTAL_WEIGHT];
+  return gmix_em_finish(em, ll, seconds + omp_get_wtime() - t0, out, err);
 }

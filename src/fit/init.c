@@ -523,66 +523,131 @@ static gmix_status hc_extend(gmix__engine *e, const gmix__init_data *in,
   return st;
 }
 
-/* The hierarchical start: hc on the rows of positive weight, or on a
- * subsample of hc_max_rows of them, cut at K clusters. */
+void gmix__hc_tree_free(gmix__hc_tree *t) {
+  if (!t)
+    return;
+  gmix__free(t->rows);
+  gmix__free(t->merges);
+  gmix__free(t);
+}
+
+/* The rows the tree clustered, xs[m][d], and their weights ws (when the
+ * data have weights). */
+static void tree_rows(const gmix__init_data *in, const gmix__hc_tree *t,
+                      double *xs, double *ws) {
+  size_t d = in->d;
+  for (size_t r = 0; r < t->n_rows; r++) {
+    memcpy(xs + r * d, in->x + t->rows[r] * d, d * sizeof *xs);
+    if (ws)
+      ws[r] = in->w[t->rows[r]];
+  }
+}
+
+/* The tree of the hierarchical start: hc on the rows of positive weight,
+ * or on a subsample of hc_max_rows of them (drawn from `rng`), merged down
+ * to k_stop clusters. */
+static gmix_status hc_tree(const gmix__init_data *in, gmix__rng *rng,
+                           size_t k_stop, gmix__hc_tree **out,
+                           gmix_error *err) {
+  size_t d = in->d;
+  size_t npos = positive_rows(in, in->n);
+  size_t m = in->hc_max_rows && npos > in->hc_max_rows ? in->hc_max_rows : npos;
+  size_t n_merges = m > k_stop ? m - k_stop : 0;
+  int overflow = 0;
+  gmix__hc_tree *t = gmix__calloc(1, sizeof *t);
+  double *xs = gmix__malloc_array(m, d * sizeof *xs, &overflow);
+  double *ws = in->w ? gmix__malloc_array(m, sizeof *ws, &overflow) : NULL;
+  double *z = NULL;
+  size_t q = 0;
+  gmix_status st = GMIX_OK;
+  if (t) {
+    t->rows = gmix__malloc_array(m, sizeof *t->rows, &overflow);
+    t->merges = gmix__malloc_array(n_merges ? n_merges : 1, sizeof *t->merges,
+                                   &overflow);
+  }
+  if (!t || !t->rows || !t->merges || !xs || (in->w && !ws)) {
+    st = gmix__error(err, overflow ? GMIX_EOVERFLOW : GMIX_ENOMEM,
+                     "out of memory in hc initialisation (%zu rows)", m);
+    goto done;
+  }
+  t->n_rows = m;
+  t->n_positive = npos;
+  t->k_stop = k_stop;
+  pick_rows(in, rng, m, npos, t->rows);
+  tree_rows(in, t, xs, ws);
+  st = gmix__hc_transform(xs, m, d, ws, &z, &q, err);
+  if (st == GMIX_OK)
+    st = gmix__hc_merges_cancellable(z, m, q, ws, k_stop, in->threads,
+                                     in->opt->cancel, t->merges, err);
+  if (st == GMIX_ECANCELLED)
+    st = cancel_error(in, err);
+done:
+  gmix__free(xs);
+  gmix__free(ws);
+  gmix__free(z);
+  if (st == GMIX_OK)
+    *out = t;
+  else
+    gmix__hc_tree_free(t);
+  return st;
+}
+
+gmix_status gmix__hc_tree_build(const gmix__init_data *in, size_t k_stop,
+                                gmix__hc_tree **out, gmix_error *err) {
+  gmix__rng rng;
+  gmix__rng_seed(&rng, in->seed, in->init_index);
+  return hc_tree(in, &rng, k_stop < 1 ? 1 : k_stop, out, err);
+}
+
+/* The hierarchical start: the tree of in->hc_tree (or one built here,
+ * drawing from `rng` as gmix__hc_tree_build does) cut at K clusters. */
 static gmix_status hc_start(gmix__engine *e, const gmix__init_data *in,
                             gmix__rng *rng, gmix_error *err) {
   size_t n = in->n, d = in->d, k = in->k;
   gmix_status st = need_k_rows(in, err);
   if (st != GMIX_OK)
     return st;
-  size_t npos = positive_rows(in, n);
-  size_t m = in->hc_max_rows && npos > in->hc_max_rows ? in->hc_max_rows : npos;
+  gmix__hc_tree *own = NULL;
+  const gmix__hc_tree *t = in->hc_tree;
+  if (!t || t->k_stop > k) {
+    if ((st = hc_tree(in, rng, k, &own, err)) != GMIX_OK)
+      return st;
+    t = own;
+  }
+  size_t m = t->n_rows;
   int overflow = 0;
-  size_t *idx = gmix__malloc_array(m, sizeof *idx, &overflow);
   size_t *labels = gmix__malloc_array(n, sizeof *labels, &overflow);
-  gmix__hc_merge *merges =
-      gmix__malloc_array(m - k + 1, sizeof *merges, &overflow);
-  double *xs = gmix__malloc_array(m, d * sizeof *xs, &overflow);
-  double *ws = in->w ? gmix__malloc_array(m, sizeof *ws, &overflow) : NULL;
-  double *z = NULL;
-  size_t q = 0;
-  if (!idx || !labels || !merges || !xs || (in->w && !ws)) {
+  double *xs = NULL, *ws = NULL;
+  if (labels && m < t->n_positive) {
+    xs = gmix__malloc_array(m, d * sizeof *xs, &overflow);
+    ws = in->w ? gmix__malloc_array(m, sizeof *ws, &overflow) : NULL;
+  }
+  if (!labels || (m < t->n_positive && (!xs || (in->w && !ws)))) {
     st = gmix__error(err, overflow ? GMIX_EOVERFLOW : GMIX_ENOMEM,
                      "out of memory in hc initialisation (%zu rows)", m);
     goto done;
   }
-  pick_rows(in, rng, m, npos, idx);
-  for (size_t t = 0; t < m; t++) {
-    memcpy(xs + t * d, in->x + idx[t] * d, d * sizeof *xs);
-    if (ws)
-      ws[t] = in->w[idx[t]];
-  }
-  st = gmix__hc_transform(xs, m, d, ws, &z, &q, err);
-  if (st == GMIX_OK)
-    st = gmix__hc_merges_cancellable(z, m, q, ws, k, in->threads,
-                                     in->opt->cancel, merges, err);
-  if (st == GMIX_ECANCELLED)
-    st = cancel_error(in, err);
-  if (st != GMIX_OK)
-    goto done;
-  gmix__hc_labels(merges, m, k, labels);
-  if (m < npos) {
+  gmix__hc_labels(t->merges, m, k, labels);
+  if (m < t->n_positive) {
+    tree_rows(in, t, xs, ws);
     st = hc_extend(e, in, xs, ws, m, labels, err);
     goto done;
   }
   /* Every row of positive weight was clustered: spread the labels to
-   * their rows (backwards, since idx[t] >= t), the others get none. */
-  for (size_t i = n, t = m; i-- > 0;) {
-    if (t > 0 && idx[t - 1] == i)
-      labels[i] = labels[--t];
+   * their rows (backwards, since rows[r] >= r), the others get none. */
+  for (size_t i = n, r = m; i-- > 0;) {
+    if (r > 0 && t->rows[r - 1] == i)
+      labels[i] = labels[--r];
     else
       labels[i] = NO_LABEL;
   }
   gmix__engine_pass(e, in->x, n, in->w, GMIX__PASS_RESP, NULL, resp_label_array,
                     labels);
 done:
-  gmix__free(idx);
   gmix__free(labels);
-  gmix__free(merges);
   gmix__free(xs);
   gmix__free(ws);
-  gmix__free(z);
+  gmix__hc_tree_free(own);
   return st;
 }
 

@@ -114,8 +114,8 @@ gmix_status gmix_score(const gmix_model *m, const double *x, size_t n, size_t d,
 
 /* Every criterion from the sums of a pass: -2 sum w log p plus p times
  * log(sum w) for BIC or 2 for AIC; ICL adds twice the entropy. */
-static void from_sums(const gmix_model *m, const double *sums,
-                      gmix__criteria *c) {
+void gmix__criteria_from_sums(const gmix_model *m, const double *sums,
+                              gmix__criteria *c) {
   c->sum_weights = sums[GMIX__TOTAL_WEIGHT];
   c->log_likelihood = sums[GMIX__TOTAL_LOGLIK];
   c->entropy = sums[GMIX__TOTAL_ENTROPY];
@@ -124,19 +124,6 @@ static void from_sums(const gmix_model *m, const double *sums,
   c->bic = deviance + p * log(c->sum_weights);
   c->aic = deviance + 2.0 * p;
   c->icl = c->bic + 2.0 * c->entropy;
-}
-
-gmix_status gmix__criteria_compute(const gmix_model *m, const double *x,
-                                   size_t n, size_t d, const double *w,
-                                   size_t threads,
-                                   const volatile sig_atomic_t *cancel,
-                                   gmix__criteria *out, gmix_error *err) {
-  double sums[GMIX__TOTAL_ENTROPY_SIZE] = {0};
-  gmix_status st = totals(m, x, n, d, w, threads, cancel, GMIX__PASS_ENTROPY,
-                          out, sums, err);
-  if (st == GMIX_OK)
-    from_sums(m, sums, out);
-  return st;
 }
 
 /* One criterion: BIC and AIC need only a SCORE pass; ICL the entropy too. */
@@ -151,7 +138,7 @@ static gmix_status criterion(const gmix_model *m, const double *x, size_t n,
   if (st != GMIX_OK)
     return st;
   gmix__criteria c;
-  from_sums(m, sums, &c);
+  gmix__criteria_from_sums(m, sums, &c);
   *out = gmix__criteria_value(&c, which);
   return GMIX_OK;
 }

@@ -4,13 +4,15 @@
  * BIC, AIC or ICL.
  *
  * A candidate (a "cell") runs each of its starts with restarts, one
- * restart at a time through the EM driver, and keeps the fit of highest
- * log-likelihood as gmix_fit ranks them; one engine pass over that model
- * then gives every criterion. Cells that cannot be fitted are recorded with
- * their status, and only what concerns the whole sweep (bad arguments, no
- * memory, a cancel) fails the call. The cells run either in parallel or in turn
- * (gmix.h states the rule); each fit is bit-identical for any thread
- * count, so the table is too.
+ * restart (a "fit") at a time through the EM driver, and keeps the fit of
+ * highest log-likelihood as gmix_fit ranks them; only that fit is
+ * finished, and one engine pass over it gives every criterion. The
+ * hierarchical start's tree is built once per restart for the whole sweep
+ * and cut at each K. Cells that cannot be fitted are recorded with their
+ * status, and only what concerns the whole sweep (bad arguments, no
+ * memory, a cancel) fails the call. The cells run either in parallel (one
+ * thread per fit) or in turn (gmix.h states the rule); each fit is
+ * bit-identical for any thread count, so the table is too.
  */
 #include <math.h>
 #include <stdarg.h>
@@ -66,6 +68,7 @@ static void defaults(gmix_select_options *opt) {
   opt->k_max = DEFAULT_K_MAX;
   opt->criterion = GMIX_CRITERION_BIC;
   gmix_options_init(&opt->fit);
+  opt->fit.tol = GMIX_SELECT_TOL_DEFAULT;
 }
 
 /* The caller's struct: this library's fields before `fit` (unchanged
@@ -82,6 +85,7 @@ void gmix_select_options_init_size(gmix_select_options *opt, size_t size,
   memcpy(opt, &full, SELECT_HEAD);
   opt->struct_size = size;
   gmix_options_init_size(&opt->fit, fit_size);
+  opt->fit.tol = GMIX_SELECT_TOL_DEFAULT;
   memset((char *)opt + SELECT_HEAD + fit_size, 0,
          size - SELECT_HEAD - fit_size);
 }
@@ -220,6 +224,10 @@ typedef struct sweep {
   size_t n_starts;
   size_t n_positive; /* rows of positive weight                         */
   size_t fit_threads;
+  /* Per restart, the hierarchical start's tree, built once for every
+   * cell (NULL when no start is hc, or when building it failed in a way
+   * that each cell then reports for itself). */
+  gmix__hc_tree **trees;
   gmix_select_result *res;
   /* Shared while cells run in parallel: `stop` is read and written
    * atomically; the rest only inside the critical section of
@@ -293,94 +301,14 @@ static double cell_plan(const sweep *s, size_t i, gmix_select_cell *c) {
   return (double)s->n * (double)gmix__engine_row_cost(ops, k, d);
 }
 
-/* Fit cell i (planned by cell_plan): every start with every restart,
- * keeping the fit of highest log-likelihood, ranked as gmix_fit ranks its
- * restarts (the lower bound of the last iteration; ties: the first), so
- * that gmix_fit with one start reproduces the cell; then its criteria. A
- * candidate that cannot be fitted is recorded in the cell and gives GMIX_OK
- * with *best NULL; a failure of the sweep is returned with its message in err.
- */
-static gmix_status fit_cell(sweep *s, size_t i, gmix_model **best,
-                            gmix_error *err) {
-  gmix_select_cell *c = &s->res->cells[i];
-  *best = NULL;
-  if (c->status != GMIX_OK)
-    return GMIX_OK;
-  gmix_options o = s->opt.fit;
-  o.n_components = c->n_components;
-  o.covariance_type = c->covariance_type;
-  o.threads = s->fit_threads;
-  o.callback = keep_going;
-  o.callback_data = s;
-  const char *type = gmix_covariance_type_name(c->covariance_type);
-  gmix_model *keep = NULL;
-  gmix_status first_failure = GMIX_OK;
-  char first_msg[GMIX_ERROR_MESSAGE_SIZE] = "";
-  size_t n_fits = s->n_starts * o.n_init;
-  for (size_t st_i = 0; st_i < s->n_starts; st_i++) {
-    o.init = s->starts[st_i];
-    for (size_t r = 0; r < o.n_init; r++) {
-      gmix_model *m = NULL;
-      gmix_error fe;
-      fe.message[0] = '\0';
-      gmix_status st =
-          gmix__fit_restart(s->x, s->n, s->d, s->w, &o, r, &m, &fe);
-      if (st == GMIX_OK) {
-        if (!keep || gmix_model_report(m)->lower_bound >
-                         gmix_model_report(keep)->lower_bound) {
-          gmix_model_free(keep);
-          keep = m;
-          c->best_start = o.init;
-          c->best_init = r;
-        } else {
-          gmix_model_free(m);
-        }
-      } else if (is_cell_failure(st)) {
-        if (c->n_failed++ == 0) {
-          first_failure = st;
-          if (n_fits == 1)
-            set_message(first_msg, "%s", fe.message);
-          else
-            set_message(first_msg,
-                        "all %zu fits failed; the first, restart %zu of the "
-                        "%s start: %s",
-                        n_fits, r, gmix_init_method_name(o.init), fe.message);
-        }
-      } else {
-        gmix_model_free(keep);
-        return gmix__error(err, st, "%s, K = %zu: %s", type, c->n_components,
-                           fe.message[0] ? fe.message : gmix_strerror(st));
-      }
-    }
-  }
-  if (!keep) {
-    c->status = first_failure;
-    memcpy(c->message, first_msg, sizeof c->message);
-    return GMIX_OK;
-  }
-  gmix__criteria cr;
-  gmix_error ce;
-  ce.message[0] = '\0';
-  gmix_status st =
-      gmix__criteria_compute(keep, s->x, s->n, s->d, s->w, s->fit_threads,
-                             s->opt.fit.cancel, &cr, &ce);
-  if (st != GMIX_OK) {
-    gmix_model_free(keep);
-    return gmix__error(err, st, "%s, K = %zu: %s", type, c->n_components,
-                       ce.message);
-  }
-  const gmix_fit_report *rep = gmix_model_report(keep);
-  c->log_likelihood = cr.log_likelihood;
-  c->bic = cr.bic;
-  c->aic = cr.aic;
-  c->icl = cr.icl;
-  c->bic_mclust =
-      2.0 * cr.log_likelihood - (double)cr.n_parameters * log(cr.sum_weights);
-  c->converged = rep->converged;
-  c->n_iter = rep->n_iter;
-  *best = keep;
-  return GMIX_OK;
-}
+/* One fit of a cell: its start and restart, and what came of it. */
+typedef struct fit_unit {
+  size_t cell, start, restart; /* start: index into the sweep's starts */
+  gmix_em *em;        /* the fit run to its end, or NULL when it failed */
+  double seconds;     /* how long it ran                                */
+  gmix_status status; /* GMIX_OK, or the cell failure it met  */
+  char message[GMIX_ERROR_MESSAGE_SIZE];
+} fit_unit;
 
 /* A cell is finished: count it, let its model compete for the best (the
  * lowest criterion, ties to the lower index, an order that does not
@@ -429,23 +357,122 @@ static void record_failure(sweep *s, gmix_status st, const gmix_error *e) {
   }
 }
 
-static void run_cell(sweep *s, size_t i) {
-  if (stopped(s))
+/* Cell i's fits are all done (units[0 .. n_fits-1], in start then restart
+ * order): keep the one of highest log-likelihood, ranked as gmix_fit
+ * ranks its restarts (the lower bound of the last iteration; ties: the
+ * first), so that gmix_fit with one start reproduces the cell; then its
+ * criteria, and the cell is recorded. When every fit failed the cell
+ * records the first failure. */
+static void finish_cell(sweep *s, size_t i, fit_unit *units, size_t n_fits) {
+  gmix_select_cell *c = &s->res->cells[i];
+  const char *type = gmix_covariance_type_name(c->covariance_type);
+  fit_unit *keep = NULL, *first_failed = NULL;
+  for (size_t f = 0; f < n_fits; f++) {
+    fit_unit *u = &units[f];
+    if (!u->em) {
+      if (c->n_failed++ == 0)
+        first_failed = u;
+    } else if (!keep ||
+               gmix__em_lower_bound(u->em) > gmix__em_lower_bound(keep->em)) {
+      keep = u;
+    }
+  }
+  if (!keep) {
+    c->status = first_failed->status;
+    if (n_fits == 1)
+      set_message(c->message, "%s", first_failed->message);
+    else
+      set_message(c->message,
+                  "all %zu fits failed; the first, restart %zu of the %s "
+                  "start: %s",
+                  n_fits, first_failed->restart,
+                  gmix_init_method_name(s->starts[first_failed->start]),
+                  first_failed->message);
+    record_cell(s, i, NULL);
     return;
+  }
+  c->best_start = s->starts[keep->start];
+  c->best_init = keep->restart;
+  /* Only the fit kept is finished: one pass gives its log-likelihood and
+   * the entropy of ICL. */
   gmix_model *m = NULL;
-  gmix_error e;
-  e.message[0] = '\0';
-  /* The caller's flag: each fit reads it too, but a cell that is not
-   * attempted has no fit to read it. */
-  gmix_status st =
-      gmix__cancel_requested(s->opt.fit.cancel)
-          ? gmix__error(&e, GMIX_ECANCELLED, "cancelled before cell %zu of %zu",
-                        i + 1, s->res->n_cells)
-          : fit_cell(s, i, &m, &e);
-  if (st != GMIX_OK)
+  double sums[GMIX__TOTAL_ENTROPY_SIZE];
+  gmix_error ce;
+  ce.message[0] = '\0';
+  gmix_status st = gmix__fit_restart_finish(keep->em, s->x, s->w, keep->seconds,
+                                            sums, &m, &ce);
+  for (size_t f = 0; f < n_fits; f++) {
+    gmix_em_free(units[f].em);
+    units[f].em = NULL;
+  }
+  if (st != GMIX_OK) {
+    gmix_error e;
+    gmix__error(&e, st, "%s, K = %zu: %s", type, c->n_components, ce.message);
     record_failure(s, st, &e);
-  else
-    record_cell(s, i, m);
+    return;
+  }
+  gmix__criteria cr;
+  gmix__criteria_from_sums(m, sums, &cr);
+  const gmix_fit_report *rep = gmix_model_report(m);
+  c->log_likelihood = cr.log_likelihood;
+  c->bic = cr.bic;
+  c->aic = cr.aic;
+  c->icl = cr.icl;
+  c->bic_mclust =
+      2.0 * cr.log_likelihood - (double)cr.n_parameters * log(cr.sum_weights);
+  c->converged = rep->converged;
+  c->n_iter = rep->n_iter;
+  record_cell(s, i, m);
+}
+
+/* The caller's flag, read before a fit or a tree starts: each fit reads
+ * it too, but work that has not started has nothing to read it. Returns 1
+ * (and fails the sweep) when it is set. */
+static int cancel_before(sweep *s, size_t cell) {
+  if (!gmix__cancel_requested(s->opt.fit.cancel))
+    return 0;
+  gmix_error e;
+  gmix__error(&e, GMIX_ECANCELLED, "cancelled before cell %zu of %zu", cell + 1,
+              s->res->n_cells);
+  record_failure(s, GMIX_ECANCELLED, &e);
+  return 1;
+}
+
+/* Run one fit of a cell. A fit that fails for a reason of the candidate
+ * is kept in the unit with its message; any other failure fails the
+ * sweep. Returns 1 when the fit ran (failed or not), 0 when the sweep had
+ * stopped. */
+static int run_fit(sweep *s, fit_unit *u) {
+  if (stopped(s))
+    return 0;
+  const gmix_select_cell *c = &s->res->cells[u->cell];
+  if (cancel_before(s, u->cell))
+    return 0;
+  gmix_options o = s->opt.fit;
+  o.n_components = c->n_components;
+  o.covariance_type = c->covariance_type;
+  o.threads = s->fit_threads;
+  o.callback = keep_going;
+  o.callback_data = s;
+  o.init = s->starts[u->start];
+  gmix_error fe;
+  fe.message[0] = '\0';
+  gmix_status st = gmix__fit_restart_run(s->x, s->n, s->d, s->w, &o, u->restart,
+                                         s->trees ? s->trees[u->restart] : NULL,
+                                         &u->em, &u->seconds, &fe);
+  if (st == GMIX_OK)
+    return 1;
+  u->em = NULL;
+  u->status = st;
+  set_message(u->message, "%s", fe.message);
+  if (!is_cell_failure(st)) {
+    gmix_error e;
+    gmix__error(&e, st, "%s, K = %zu: %s",
+                gmix_covariance_type_name(c->covariance_type), c->n_components,
+                fe.message[0] ? fe.message : gmix_strerror(st));
+    record_failure(s, st, &e);
+  }
+  return 1;
 }
 
 /* A cell and its cost, to order the parallel run heaviest first. */
@@ -482,6 +509,96 @@ static int cells_in_parallel(const sweep *s, const cell_cost *order,
   return chunks < threads;
 }
 
+/* Build the hierarchical start's tree of restart r with `threads` threads,
+ * cut by each cell at its K. A tree that cannot be built for a reason
+ * that belongs to the data (sizes, a failed decomposition) is left NULL,
+ * so that each cell that needs it fails with that reason as it would
+ * alone; only running out of memory fails the sweep. */
+static void build_tree(sweep *s, size_t r, size_t threads) {
+  if (stopped(s) || cancel_before(s, s->done))
+    return;
+  gmix_options o = s->opt.fit;
+  o.init = GMIX_INIT_HC;
+  gmix_error te;
+  gmix_status st = gmix__fit_hc_tree(s->x, s->n, s->d, s->w, &o, r,
+                                     s->opt.k_min, threads, &s->trees[r], &te);
+  if (st == GMIX_ENOMEM || st == GMIX_ECANCELLED)
+    record_failure(s, st, &te);
+}
+
+static void free_trees(sweep *s) {
+  for (size_t r = 0; s->trees && r < s->opt.fit.n_init; r++)
+    gmix__hc_tree_free(s->trees[r]);
+  gmix__free(s->trees);
+  s->trees = NULL;
+}
+
+/* A task of the parallel run: fit u, and finish its cell (whose fits
+ * are cu[0 .. per_cell-1]) when it was the last of them; *left counts the
+ * cell's fits still to end. */
+static void fit_task(sweep *s, fit_unit *u, fit_unit *cu, size_t per_cell,
+                     size_t *left) {
+  if (!run_fit(s, u))
+    return;
+  size_t rest;
+#pragma omp atomic capture
+  rest = --*left;
+  if (rest == 0 && !stopped(s))
+    finish_cell(s, u->cell, cu, per_cell);
+}
+
+/* Make a task of each fit from an hc start of restart `restart` (hc = 1)
+ * or of each fit from any other start (hc = 0), the heaviest cells'
+ * first. */
+static void spawn_fits(sweep *s, const cell_cost *order, fit_unit *units,
+                       size_t *left, int hc, size_t restart) {
+  size_t per_cell = s->n_starts * s->opt.fit.n_init;
+  for (size_t j = 0; j < s->res->n_cells; j++) {
+    size_t i = order[j].index;
+    if (s->res->cells[i].status != GMIX_OK)
+      continue;
+    for (size_t f = 0; f < per_cell; f++) {
+      fit_unit *u = &units[i * per_cell + f], *cu = units + i * per_cell;
+      size_t *rest = &left[i];
+      if ((s->starts[u->start] == GMIX_INIT_HC) != hc ||
+          (hc && u->restart != restart))
+        continue;
+#pragma omp task
+      fit_task(s, u, cu, per_cell, rest);
+    }
+  }
+}
+
+/* Cells in parallel, one thread per fit. The fits of every cell (each of
+ * its starts and restarts) are tasks, the heaviest cells' first. The
+ * hierarchical start's tree of each restart is built by a task of its
+ * own, beside the other starts' fits, which then makes the tasks of the
+ * fits that cut it. The last fit of a cell to end finishes it. Fits do not
+ * depend on the thread that runs them nor on their order, and a cell
+ * keeps its fit by start and restart order: the table is the same for
+ * any thread count. */
+static void run_parallel(sweep *s, const cell_cost *order, size_t threads,
+                         fit_unit *units, size_t *left) {
+#pragma omp parallel num_threads((int)threads)
+  {
+    /* One thread per fit: BLAS and the engine's own parallel regions
+     * inside each fit must stay on it (as in engine/reduce.c); the tasks
+     * made below inherit this. */
+    omp_set_num_threads(1);
+#pragma omp single
+    {
+      for (size_t r = 0; s->trees && r < s->opt.fit.n_init; r++) {
+#pragma omp task
+        {
+          build_tree(s, r, 1);
+          spawn_fits(s, order, units, left, 1, r);
+        }
+      }
+      spawn_fits(s, order, units, left, 0, 0);
+    }
+  }
+}
+
 /* Run every cell by the plan. Returns GMIX_OK or the sweep's failure. */
 static gmix_status run_cells(sweep *s, gmix__select_plan plan,
                              gmix_error *err) {
@@ -492,14 +609,37 @@ static gmix_status run_cells(sweep *s, gmix__select_plan plan,
     threads = (size_t)omp_get_max_threads();
   if (threads == 0)
     threads = 1;
-  int overflow = 0;
+  size_t per_cell = s->n_starts * s->opt.fit.n_init, n_units;
+  int hc = 0, overflow = 0;
+  for (size_t t = 0; t < s->n_starts; t++)
+    hc |= s->starts[t] == GMIX_INIT_HC;
+  if (!gmix__mul(n_cells, per_cell, &n_units))
+    return gmix__error(err, GMIX_EOVERFLOW,
+                       "%zu cells of %zu fits each overflow size_t", n_cells,
+                       per_cell);
   cell_cost *order = gmix__malloc_array(n_cells, sizeof *order, &overflow);
-  if (!order)
+  fit_unit *units = gmix__malloc_array(n_units, sizeof *units, &overflow);
+  size_t *left = gmix__malloc_array(n_cells, sizeof *left, &overflow);
+  if (hc)
+    s->trees = gmix__calloc(s->opt.fit.n_init, sizeof *s->trees);
+  if (!order || !units || !left || (hc && !s->trees)) {
+    gmix__free(order);
+    gmix__free(units);
+    gmix__free(left);
     return gmix__error(err, overflow ? GMIX_EOVERFLOW : GMIX_ENOMEM,
                        "cannot allocate the plan of %zu cells", n_cells);
+  }
   for (size_t i = 0; i < n_cells; i++) {
     order[i].index = i;
     order[i].cost = cell_plan(s, i, &r->cells[i]);
+    left[i] = per_cell;
+    for (size_t f = 0; f < per_cell; f++) {
+      fit_unit *u = &units[i * per_cell + f];
+      memset(u, 0, sizeof *u);
+      u->cell = i;
+      u->start = f / s->opt.fit.n_init;
+      u->restart = f % s->opt.fit.n_init;
+    }
   }
   qsort(order, n_cells, sizeof *order, heavier_first);
   int parallel = plan == GMIX__SELECT_CELLS ||
@@ -508,23 +648,35 @@ static gmix_status run_cells(sweep *s, gmix__select_plan plan,
   if (threads < 2)
     parallel = 0;
   if (!parallel) {
+    /* In turn, each fit (and each tree) on every thread. */
     s->fit_threads = threads;
-    for (size_t i = 0; i < n_cells && !stopped(s); i++)
-      run_cell(s, i);
+    for (size_t t = 0; s->trees && t < s->opt.fit.n_init; t++)
+      build_tree(s, t, threads);
+    for (size_t i = 0; i < n_cells && !stopped(s); i++) {
+      fit_unit *cu = units + i * per_cell;
+      if (r->cells[i].status != GMIX_OK) {
+        record_cell(s, i, NULL);
+        continue;
+      }
+      size_t f = 0;
+      while (f < per_cell && run_fit(s, &cu[f]))
+        f++;
+      if (f == per_cell && !stopped(s))
+        finish_cell(s, i, cu, per_cell);
+    }
   } else {
     s->fit_threads = 1;
-    long nc = (long)n_cells;
-#pragma omp parallel num_threads((int)threads)
-    {
-      /* One thread per cell: BLAS and the engine's own parallel regions
-       * inside each fit must stay on it (as in engine/reduce.c). */
-      omp_set_num_threads(1);
-#pragma omp for schedule(dynamic, 1)
-      for (long j = 0; j < nc; j++)
-        run_cell(s, order[j].index);
-    }
+    run_parallel(s, order, threads, units, left);
+    /* Cells failed by their plan have no fits: record them in order. */
+    for (size_t i = 0; i < n_cells && !stopped(s); i++)
+      if (r->cells[i].status != GMIX_OK)
+        record_cell(s, i, NULL);
   }
+  for (size_t u = 0; u < n_units; u++)
+    gmix_em_free(units[u].em);
   gmix__free(order);
+  gmix__free(units);
+  gmix__free(left);
   if (s->failure != GMIX_OK) {
     if (err)
       *err = s->failure_err;
@@ -609,6 +761,7 @@ gmix_status gmix__select_run(const double *x, size_t n, size_t d,
   r->criterion = s.opt.criterion;
   s.res = r;
   st = run_cells(&s, plan, err);
+  free_trees(&s);
   if (st != GMIX_OK) {
     gmix_select_result_free(r);
     return st;

@@ -1,6 +1,6 @@
 /*
  * use.h -- declarations shared by the files of src/use and their tests:
- * every criterion of a fitted model from one pass (score.c), and the
+ * every criterion of a fitted model from one pass's totals (score.c), and the
  * model-selection sweep with its parallel plan forced (select.c).
  */
 #ifndef GMIX_USE_H
@@ -18,15 +18,11 @@ typedef struct gmix__criteria {
   double bic, aic, icl;  /* as gmix_bic, gmix_aic, gmix_icl               */
 } gmix__criteria;
 
-/* Every criterion of m on x[n][d] (weights w, NULL = ones) from one pass
- * of the engine; `threads` as gmix_bic. The pass reads `cancel` (a
- * gmix_options.cancel flag, may be NULL) before every block and gives
- * GMIX_ECANCELLED once it is set. Statuses as gmix_bic. */
-gmix_status gmix__criteria_compute(const gmix_model *m, const double *x,
-                                   size_t n, size_t d, const double *w,
-                                   size_t threads,
-                                   const volatile sig_atomic_t *cancel,
-                                   gmix__criteria *out, gmix_error *err);
+/* Every criterion of m from the totals of an ENTROPY pass of the engine
+ * over the data (sums[GMIX__TOTAL_ENTROPY_SIZE]: sum of weights, sum of
+ * w log p, entropy). */
+void gmix__criteria_from_sums(const gmix_model *m, const double *sums,
+                              gmix__criteria *c);
 
 /* The value of one criterion among them; NaN for an invalid one. */
 double gmix__criteria_value(const gmix__criteria *c, gmix_criterion which);

@@ -25,9 +25,9 @@
 enum { K3 = 3, D2 = 2, N3 = 450 };
 static const double true_w[K3] = {0.3, 0.3, 0.4};
 static const double true_mu[K3 * D2] = {0, 0, 7, 0, 3.5, 6};
-static const double true_cov[K3 * D2 * D2] = {1.0, 0.8,  0.8, 1.0,  /* */
+static const double true_cov[K3 * D2 * D2] = {1.0, 0.8,  0.8,  1.0, /* */
                                               1.0, -0.6, -0.6, 0.8, /* */
-                                              0.5, 0.0,  0.0, 2.0};
+                                              0.5, 0.0,  0.0,  2.0};
 static double x3[N3 * D2], w3[N3];
 
 static int setup(void **state) {
@@ -89,8 +89,12 @@ static void test_defaults(void **state) {
   assert_null(o.covariance_types);
   assert_null(o.starts);
   assert_null(o.callback);
+  /* The fits' settings are gmix_fit's but for a tighter tol. */
+  assert_true(o.fit.tol == GMIX_SELECT_TOL_DEFAULT);
+  assert_true(GMIX_SELECT_TOL_DEFAULT < 1e-3);
   gmix_options f;
   gmix_options_init(&f);
+  f.tol = GMIX_SELECT_TOL_DEFAULT;
   assert_memory_equal(&o.fit, &f, sizeof f);
   gmix_error err;
   TU_OK(gmix_select_options_validate(&o, &err), &err);
@@ -116,9 +120,8 @@ static void test_defaults(void **state) {
     const gmix_select_cell *c = gmix_select_result_cell(r, i);
     assert_int_equal(c->n_components, 1 + i / 4);
     assert_int_equal(c->covariance_type, sklearn[i % 4]);
-    assert_ptr_equal(gmix_select_result_find(r, c->covariance_type,
-                                             c->n_components),
-                     c);
+    assert_ptr_equal(
+        gmix_select_result_find(r, c->covariance_type, c->n_components), c);
     TU_TRUE(c->status == GMIX_OK && c->message[0] == '\0', "cell %zu: %s", i,
             c->message);
     /* The default starts: mclust's hierarchical one, then k-means. */
@@ -276,8 +279,7 @@ static void same_cells(const gmix_select_result *a, const gmix_select_result *b,
             gmix_covariance_type_name(p->covariance_type), p->n_components,
             p->bic, q->bic);
     /* Everything the library writes into a cell, padding included. */
-    TU_TRUE(memcmp(p, q, sizeof *p) == 0, "%s: cell %zu bytes differ", what,
-            i);
+    TU_TRUE(memcmp(p, q, sizeof *p) == 0, "%s: cell %zu bytes differ", what, i);
   }
   assert_int_equal(gmix_select_result_best(a), gmix_select_result_best(b));
   TU_TRUE(gmix__model_same_params(gmix_select_result_best_model(a),
@@ -295,8 +297,8 @@ static void test_threads(void **state) {
     gmix_select_result *one = run(x3, N3, D2, w, &o);
     o.fit.threads = 2;
     gmix_select_result *two = run(x3, N3, D2, w, &o);
-    same_cells(one, two, weighted ? "weighted, 1 vs 2 threads"
-                                  : "1 vs 2 threads");
+    same_cells(one, two,
+               weighted ? "weighted, 1 vs 2 threads" : "1 vs 2 threads");
     /* Both plans, forced: cells in parallel and fits on every thread. */
     static const gmix__select_plan plans[] = {GMIX__SELECT_CELLS,
                                               GMIX__SELECT_IN_TURN};
@@ -317,19 +319,16 @@ static void test_threads(void **state) {
 
 /* ---- each cell is the gmix_fit it names */
 
-static void test_cell_is_a_fit(void **state) {
-  (void)state;
-  gmix_select_options o = sweep_options(2, 4, 0);
-  o.fit.seed = 77;
-  gmix_select_result *r = run(x3, N3, D2, NULL, &o);
+/* Every cell of a sweep with options o equals gmix_fit with the sweep's
+ * fit settings, the cell's K and type, and its best start. */
+static void check_cells_are_fits(const gmix_select_options *o) {
+  gmix_select_result *r = run(x3, N3, D2, NULL, o);
   for (size_t i = 0; i < gmix_select_result_n_cells(r); i++) {
     const gmix_select_cell *c = gmix_select_result_cell(r, i);
-    gmix_options f;
-    gmix_options_init(&f);
+    gmix_options f = o->fit;
     f.n_components = c->n_components;
     f.covariance_type = c->covariance_type;
     f.init = c->best_start;
-    f.seed = 77;
     gmix_model *m = NULL;
     gmix_error err;
     TU_OK(gmix_fit(x3, N3, D2, NULL, &f, &m, &err), &err);
@@ -337,13 +336,31 @@ static void test_cell_is_a_fit(void **state) {
     double bic;
     TU_OK(gmix_bic(m, x3, N3, D2, NULL, 0, &bic, &err), &err);
     TU_TRUE(c->log_likelihood / N3 == rep->log_likelihood && c->bic == bic &&
-                c->n_iter == rep->n_iter && c->converged == rep->converged,
+                c->n_iter == rep->n_iter && c->converged == rep->converged &&
+                c->best_init == rep->best_init,
             "%s K = %zu: cell log-likelihood %.17g, gmix_fit's %.17g",
             gmix_covariance_type_name(c->covariance_type), c->n_components,
             c->log_likelihood, rep->log_likelihood * N3);
     gmix_model_free(m);
   }
   gmix_select_result_free(r);
+}
+
+static void test_cell_is_a_fit(void **state) {
+  (void)state;
+  gmix_select_options o = sweep_options(2, 4, 0);
+  o.fit.seed = 77;
+  check_cells_are_fits(&o);
+  /* The sweep cuts one hierarchical tree per restart at every K; with a
+   * subsample (a different one per restart) and standardised starts it
+   * is still the tree gmix_fit builds for that K alone. */
+  static const gmix_init_method hc[] = {GMIX_INIT_HC};
+  o.starts = hc;
+  o.n_starts = 1;
+  o.fit.n_init = 3;
+  o.fit.hc_max_rows = N3 / 3;
+  o.fit.standardize = 1;
+  check_cells_are_fits(&o);
 }
 
 /* More starts and restarts can only raise a cell's log-likelihood: the
@@ -468,8 +485,7 @@ static void test_arguments(void **state) {
 
   gmix_select_options bad = o;
   bad.struct_size = 0;
-  SELECT_FAILS(x3, N3, D2, NULL, &bad, GMIX_EINVAL,
-               "gmix_select_options_init");
+  SELECT_FAILS(x3, N3, D2, NULL, &bad, GMIX_EINVAL, "gmix_select_options_init");
   bad = o;
   bad.fit.struct_size = 0;
   SELECT_FAILS(x3, N3, D2, NULL, &bad, GMIX_EINVAL, "fit.struct_size");
