@@ -74,16 +74,41 @@ def stop(p, sig):
     return p.returncode, err, time.monotonic() - sent
 
 
-@pytest.mark.parametrize("sig,name,code", SIGNALS)
-def test_fit_stops_in_the_middle_of_an_iteration(folder, sig, name, code):
-    path, before = folder
-    p = start("fit", path / "big.npy", "-k", K, "--init", "random",
-              "--threads", 1, "--tol", 0, "--max-iter", 1000, "-v",
-              "-o", path / "model.json")
+def start_fit(data, *more):
+    """The long fit, with a line per iteration on standard error."""
+    return start("fit", data, "-k", K, "--init", "random", "--threads", 1,
+                 "--tol", 0, "-v", *more)
+
+
+def first_iteration(p):
+    """Wait for the line of iteration 1 of start_fit: its seconds."""
     line = p.stderr.readline()
     m = re.search(r"iteration +1 .* ([0-9.]+) s$", line)
     assert m, line
-    seconds = float(m.group(1))
+    ITERATION_SECONDS.append(float(m.group(1)))
+    return ITERATION_SECONDS[-1]
+
+
+# Seconds of one iteration of start_fit, as last measured: how fast this
+# machine is now, for the bound on the stop time of select.
+ITERATION_SECONDS = []
+
+
+def iteration_seconds(data):
+    if not ITERATION_SECONDS:
+        p = start_fit(data)
+        first_iteration(p)
+        p.kill()
+        p.communicate()
+    return ITERATION_SECONDS[-1]
+
+
+@pytest.mark.parametrize("sig,name,code", SIGNALS)
+def test_fit_stops_in_the_middle_of_an_iteration(folder, sig, name, code):
+    path, before = folder
+    p = start_fit(path / "big.npy", "--max-iter", 1000,
+                  "-o", path / "model.json")
+    seconds = first_iteration(p)
     # A quarter into the second iteration, which takes about as long.
     time.sleep(seconds / 4)
     rc, err, waited = stop(p, sig)
@@ -110,7 +135,9 @@ def test_select_stops_promptly(folder, sig, name, code):
     assert rc == code, err
     assert err == f"gmix: interrupted by {name}; nothing was written\n", err
     assert_nothing_written(path, before)
-    assert waited < 2.0, waited
+    # The bound of the fit test: on a loaded machine even the exit is slow.
+    seconds = iteration_seconds(path / "big.npy")
+    assert waited < max(1.0, seconds / 2), (waited, seconds)
 
 
 def test_interrupt_while_reading_ends_at_once(tmp_path):
@@ -130,10 +157,8 @@ def test_interrupt_while_reading_ends_at_once(tmp_path):
 def test_data_truncated_during_the_fit(tmp_path, big):
     data = tmp_path / "data.npy"
     data.write_bytes(big.read_bytes())
-    p = start("fit", data, "-k", K, "--init", "random", "--threads", 1,
-              "--tol", 0, "--max-iter", 2, "-v", "-o", tmp_path / "m.json")
-    line = p.stderr.readline()
-    assert "iteration   1" in line, line
+    p = start_fit(data, "--max-iter", 2, "-o", tmp_path / "m.json")
+    first_iteration(p)
     # Cut the file to its first page while iteration 2 runs over the rows.
     os.truncate(data, 4096)
     out, err = p.communicate(timeout=600)
