@@ -29,9 +29,9 @@ typedef enum gmix__pass_mode {
 
 /* Where a SCORE or ENTROPY pass leaves its sums in e->total. */
 enum {
-  GMIX__TOTAL_WEIGHT = 0,   /* sum of w                                 */
-  GMIX__TOTAL_LOGLIK = 1,   /* sum of w log p(x)                        */
-  GMIX__TOTAL_ENTROPY = 2,  /* ENTROPY only: -sum_i w_i sum_k r log r   */
+  GMIX__TOTAL_WEIGHT = 0,  /* sum of w                                 */
+  GMIX__TOTAL_LOGLIK = 1,  /* sum of w log p(x)                        */
+  GMIX__TOTAL_ENTROPY = 2, /* ENTROPY only: -sum_i w_i sum_k r log r   */
   GMIX__TOTAL_SCORE_SIZE = 2,
   GMIX__TOTAL_ENTROPY_SIZE = 3
 };
@@ -45,7 +45,8 @@ typedef void (*gmix__resp_fn)(const void *ctx, const double *x, size_t row0,
 /* The layout of the flat statistics buffer (doubles):
  *   [0] sum of weights, [1] sum of w * log p, [2, 2+K) N_k,
  *   s1: K x d first moments around the shift,
- *   s2: full K x d x d (upper triangles), tied d x d, diag and spherical
+ *   s2: full K x d x d (whole matrices; the M-step reads the upper
+ *       triangles), tied d x d (upper triangle), diag and spherical
  *       K x d second moments around the shift. */
 typedef struct gmix__stats_layout {
   size_t nk, s1, s2, size;
