@@ -77,8 +77,13 @@ void gmix__stats_unpack(const gmix__stats_layout *l, size_t d, const double *in,
   memcpy(buf + mat_end, p, (l->size - mat_end) * sizeof *buf);
 }
 
-/* Full: per component, one SYRK of the sqrt(r)-scaled, shifted rows. Rows
- * whose responsibility is exactly zero add nothing and are skipped. */
+/* Full: per component, the product Z^T Z of the sqrt(r)-scaled, shifted
+ * rows Z. Rows whose responsibility is exactly zero add nothing and are
+ * skipped. The product is a GEMM, not a SYRK: it does twice the
+ * multiply-adds, but for the small d x d outputs of a block OpenBLAS's
+ * GEMM runs without packing its operands and finishes sooner (d = 16 and
+ * 32), and no later at d = 128. Both triangles are written; the M-step
+ * reads the upper one. */
 static void accumulate_full(const gmix__engine *e, const double *x, size_t rows,
                             const double *r, double *s1, double *s2,
                             double *z) {
@@ -102,8 +107,9 @@ static void accumulate_full(const gmix__engine *e, const double *x, size_t rows,
       used++;
     }
     if (used)
-      cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)d, (int)used, 1.0,
-                  z, (int)d, 1.0, s2 + c * d * d, (int)d);
+      cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)d, (int)d,
+                  (int)used, 1.0, z, (int)d, z, (int)d, 1.0, s2 + c * d * d,
+                  (int)d);
   }
 }
 
