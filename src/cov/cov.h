@@ -37,7 +37,7 @@
 /* The statistics beyond N_k and first moments; the engine's layout and
  * accumulation follow the family. */
 typedef enum gmix__scatter {
-  GMIX__SCATTER_FULL,   /* K x d x d matrices, one per component         */
+  GMIX__SCATTER_FULL,   /* K x d x d upper triangles, one per component  */
   GMIX__SCATTER_POOLED, /* one d x d upper triangle around a common shift */
   GMIX__SCATTER_DIAG    /* K x d per-feature second moments               */
 } gmix__scatter;

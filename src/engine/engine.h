@@ -45,12 +45,12 @@ typedef void (*gmix__resp_fn)(const void *ctx, const double *x, size_t row0,
 /* The layout of the flat statistics buffer (doubles):
  *   [0] sum of weights, [1] sum of w * log p, [2, 2+K) N_k,
  *   s1: K x d first moments around the shift,
- *   s2: full K x d x d (whole matrices), tied d x d (upper triangle),
+ *   s2: full K x d x d (upper triangles), tied d x d (upper triangle),
  *       diag and spherical K x d second moments around the shift.
- * `mats` of those are symmetric d x d matrices of which the M-step reads
- * only the upper triangle (K for full, 1 for tied, 0 otherwise); `packed`
- * is the size of the buffer with each reduced to its upper triangle
- * (gmix__stats_pack; unpacking leaves the lower triangles zero). */
+ * `mats` of those are symmetric d x d matrices of which only the upper
+ * triangle is ever read, the strict lower one kept zero (K for full, 1
+ * for tied, 0 otherwise); `packed` is the size of the buffer with each
+ * reduced to its upper triangle (gmix__stats_pack). */
 typedef struct gmix__stats_layout {
   size_t nk, s1, s2, size;
   size_t mats, packed;
