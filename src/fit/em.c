@@ -444,6 +444,7 @@ gmix_status gmix_em_model(const gmix_em *em, gmix_model **out,
   r.n_samples = em->n;
   r.sum_weights = em->sum_w;
   r.n_reseeds = em->col.n_events;
+  r.n_mstep_unconverged = em->col.n_unconverged;
   if (gmix_model_copy(em->cur, &m, NULL) != GMIX_OK ||
       gmix__model_set_report(m, &r, em->history, em->n_history) != GMIX_OK)
     goto nomem;
@@ -511,9 +512,9 @@ static gmix_status run_restart(gmix_em *em, const double *x, const double *w,
 }
 
 /* Start restart i and run it to convergence or max_iter. */
-static gmix_status run_one(const double *x, size_t n, size_t d,
-                           const double *w, const gmix_options *opt, size_t i,
-                           gmix_em **out, gmix_error *err) {
+static gmix_status run_one(const double *x, size_t n, size_t d, const double *w,
+                           const gmix_options *opt, size_t i, gmix_em **out,
+                           gmix_error *err) {
   gmix_em *em = NULL;
   gmix_status st = gmix_em_start(x, n, d, w, opt, i, &em, err);
   if (st == GMIX_OK)
@@ -529,8 +530,8 @@ static gmix_status run_one(const double *x, size_t n, size_t d,
 /* The model of the restart kept, as gmix_fit returns it. t0 is when the
  * fit began. */
 static gmix_status finish(gmix_em *best, const double *x, const double *w,
-                          const gmix_options *opt, double t0,
-                          gmix_model **out, gmix_error *err) {
+                          const gmix_options *opt, double t0, gmix_model **out,
+                          gmix_error *err) {
   /* A final E-step on the returned parameters, so the report's
    * log-likelihood (and BIC from it) describes the model as returned.
    * With max_iter 0 the restart's evaluation already was that E-step. */
@@ -539,8 +540,8 @@ static gmix_status finish(gmix_em *best, const double *x, const double *w,
 }
 
 /* Read and check the caller's options into `local`. */
-static gmix_status read_options(const gmix_options *given,
-                                gmix_options *local, gmix_error *err) {
+static gmix_status read_options(const gmix_options *given, gmix_options *local,
+                                gmix_error *err) {
   gmix_status st = gmix__options_read(given, local, err);
   return st == GMIX_OK ? gmix__options_check(local, err) : st;
 }

@@ -16,9 +16,10 @@
 #include "engine.h"
 
 int gmix__mstep(gmix_model *m, const double *s, const gmix__stats_layout *l,
-                const double *shift, double weight_total, double reg_covar,
-                double min_weight, const unsigned char *exempt, double *delta,
-                unsigned char *bad_flags) {
+                const double *shift, double weight_total,
+                const gmix__mstep_ctl *ctl, const unsigned char *exempt,
+                double *delta, unsigned char *bad_flags) {
+  double min_weight = ctl->min_weight;
   size_t k = m->k, d = m->d;
   const double *nk = s + l->nk, *s1 = s + l->s1;
   int nbad = 0;
@@ -44,7 +45,10 @@ int gmix__mstep(gmix_model *m, const double *s, const gmix__stats_layout *l,
                        .s1 = s1,
                        .s2 = s + l->s2,
                        .delta = delta,
-                       .reg_covar = reg_covar};
+                       .reg_covar = ctl->reg_covar,
+                       .tol = ctl->tol,
+                       .max_iter = ctl->max_iter,
+                       .n_unconverged = ctl->n_unconverged};
   int more = m->ops->mstep(m, &in, bad_flags);
   if (more < 0)
     return -1;

@@ -107,7 +107,8 @@ static void test_batches_and_weights(void **state) {
     w[i] = 2.0;
   TU_OK(gmix_stats_accumulate(wt, data, N, D, w, &err), &err);
   size_t l1, l2, l3;
-  const double *a = gmix_stats_buffer(one, &l1), *b = gmix_stats_buffer(many, &l2),
+  const double *a = gmix_stats_buffer(one, &l1),
+               *b = gmix_stats_buffer(many, &l2),
                *c = gmix_stats_buffer(wt, &l3);
   assert_int_equal(l1, l2);
   assert_int_equal(l1, l3);
