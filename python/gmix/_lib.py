@@ -127,7 +127,9 @@ class Options(ctypes.Structure):
                 ("callback", CALLBACK),
                 ("callback_data", c_void_p),
                 ("standardize", c_int),
-                ("hc_max_rows", c_size_t)]
+                ("hc_max_rows", c_size_t),
+                ("mstep_tol", c_double),
+                ("mstep_max_iter", c_size_t)]
 
 
 class FitReport(ctypes.Structure):
@@ -141,7 +143,8 @@ class FitReport(ctypes.Structure):
                 ("n_samples", c_size_t),
                 ("sum_weights", c_double),
                 ("n_reseeds", c_size_t),
-                ("seconds", c_double)]
+                ("seconds", c_double),
+                ("n_mstep_unconverged", c_size_t)]
 
 
 class SelectCell(ctypes.Structure):
