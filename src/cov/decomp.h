@@ -128,4 +128,12 @@ int gmix__decomp_from_eigen(gmix_model *m);
  * D^T Sigma_k D (VEE, EVE, VVE). */
 int gmix__decomp_from_common(gmix_model *m);
 
+/* The table entry of one of the ten, from its type, name (mclust's, for
+ * both), scatter family and decompose op; the file defines n_free and
+ * mstep. */
+#define GMIX__COV_DECOMP_MODEL(t, nm, sc, dec)                                 \
+  .type = t, .name = nm, .mclust_name = nm, .scatter = sc, .n_free = n_free,   \
+  .extra_size = gmix__decomp_extra_size, .mstep = mstep, .decompose = dec,     \
+  GMIX__COV_MATRICES_OPS
+
 #endif /* GMIX_COV_DECOMP_H */

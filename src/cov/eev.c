@@ -17,14 +17,5 @@ static int mstep(gmix_model *m, const gmix__mstep_in *in, unsigned char *bad) {
                                  gmix__decomp_equal_volume_equal_shape);
 }
 
-const gmix__cov_model gmix__cov_eev = {
-    .type = GMIX_COV_EEV,
-    .name = "EEV",
-    .mclust_name = "EEV",
-    .scatter = GMIX__SCATTER_FULL,
-    .n_free = n_free,
-    .extra_size = gmix__decomp_extra_size,
-    .mstep = mstep,
-    .decompose = gmix__decomp_from_eigen,
-    GMIX__COV_MATRICES_OPS,
-};
+const gmix__cov_model gmix__cov_eev = {GMIX__COV_DECOMP_MODEL(
+    GMIX_COV_EEV, "EEV", GMIX__SCATTER_FULL, gmix__decomp_from_eigen)};

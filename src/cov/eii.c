@@ -15,14 +15,5 @@ static int mstep(gmix_model *m, const gmix__mstep_in *in, unsigned char *bad) {
                                  gmix__decomp_equal_volume_identity_shape);
 }
 
-const gmix__cov_model gmix__cov_eii = {
-    .type = GMIX_COV_EII,
-    .name = "EII",
-    .mclust_name = "EII",
-    .scatter = GMIX__SCATTER_DIAG,
-    .n_free = n_free,
-    .extra_size = gmix__decomp_extra_size,
-    .mstep = mstep,
-    .decompose = gmix__decomp_from_diagonal,
-    GMIX__COV_MATRICES_OPS,
-};
+const gmix__cov_model gmix__cov_eii = {GMIX__COV_DECOMP_MODEL(
+    GMIX_COV_EII, "EII", GMIX__SCATTER_DIAG, gmix__decomp_from_diagonal)};

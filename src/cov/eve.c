@@ -14,14 +14,5 @@ static int mstep(gmix_model *m, const gmix__mstep_in *in, unsigned char *bad) {
   return gmix__decomp_common_orientation(m, in, bad, 1);
 }
 
-const gmix__cov_model gmix__cov_eve = {
-    .type = GMIX_COV_EVE,
-    .name = "EVE",
-    .mclust_name = "EVE",
-    .scatter = GMIX__SCATTER_FULL,
-    .n_free = n_free,
-    .extra_size = gmix__decomp_extra_size,
-    .mstep = mstep,
-    .decompose = gmix__decomp_from_common,
-    GMIX__COV_MATRICES_OPS,
-};
+const gmix__cov_model gmix__cov_eve = {GMIX__COV_DECOMP_MODEL(
+    GMIX_COV_EVE, "EVE", GMIX__SCATTER_FULL, gmix__decomp_from_common)};

@@ -127,14 +127,5 @@ static int mstep(gmix_model *m, const gmix__mstep_in *in, unsigned char *bad) {
   return gmix__decomp_count_flags(m, bad) - before;
 }
 
-const gmix__cov_model gmix__cov_vee = {
-    .type = GMIX_COV_VEE,
-    .name = "VEE",
-    .mclust_name = "VEE",
-    .scatter = GMIX__SCATTER_FULL,
-    .n_free = n_free,
-    .extra_size = gmix__decomp_extra_size,
-    .mstep = mstep,
-    .decompose = gmix__decomp_from_common,
-    GMIX__COV_MATRICES_OPS,
-};
+const gmix__cov_model gmix__cov_vee = {GMIX__COV_DECOMP_MODEL(
+    GMIX_COV_VEE, "VEE", GMIX__SCATTER_FULL, gmix__decomp_from_common)};

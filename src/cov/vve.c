@@ -15,14 +15,5 @@ static int mstep(gmix_model *m, const gmix__mstep_in *in, unsigned char *bad) {
   return gmix__decomp_common_orientation(m, in, bad, 0);
 }
 
-const gmix__cov_model gmix__cov_vve = {
-    .type = GMIX_COV_VVE,
-    .name = "VVE",
-    .mclust_name = "VVE",
-    .scatter = GMIX__SCATTER_FULL,
-    .n_free = n_free,
-    .extra_size = gmix__decomp_extra_size,
-    .mstep = mstep,
-    .decompose = gmix__decomp_from_common,
-    GMIX__COV_MATRICES_OPS,
-};
+const gmix__cov_model gmix__cov_vve = {GMIX__COV_DECOMP_MODEL(
+    GMIX_COV_VVE, "VVE", GMIX__SCATTER_FULL, gmix__decomp_from_common)};
