@@ -316,7 +316,7 @@ def test_parameters(iris):
     assert "n_components=3" in repr(g)
     for bad in (dict(n_components=0), dict(tol=-1.0), dict(reg_covar="x"),
                 dict(max_iter=-1), dict(n_init=0), dict(verbose_interval=0),
-                dict(n_components=1.5), dict(covariance_type="VVV"),
+                dict(n_components=1.5), dict(covariance_type="VVX"),
                 dict(init_params="kmeans++")):
         with pytest.raises(ValueError):
             gmix.GaussianMixture(**bad).fit(iris)
