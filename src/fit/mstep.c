@@ -12,6 +12,8 @@
  */
 #include <string.h>
 
+#include <omp.h>
+
 #include "cov.h"
 #include "engine.h"
 
@@ -49,7 +51,16 @@ int gmix__mstep(gmix_model *m, const double *s, const gmix__stats_layout *l,
                        .tol = ctl->tol,
                        .max_iter = ctl->max_iter,
                        .n_unconverged = ctl->n_unconverged};
-  int more = m->ops->mstep(m, &in, bad_flags);
+  /* The M-steps of mclust's models make many LAPACK and BLAS calls on
+   * d x d matrices (eigen-decompositions, polar factors): in a team of one
+   * thread, as engine/reduce.c does, so that the OpenMP OpenBLAS does not
+   * start (and spin-wait on) its own threads for each. */
+  int more = 0;
+#pragma omp parallel num_threads(1)
+  {
+    omp_set_num_threads(1);
+    more = m->ops->mstep(m, &in, bad_flags);
+  }
   if (more < 0)
     return -1;
   gmix__model_update_log_weights(m);
