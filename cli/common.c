@@ -228,6 +228,12 @@ static int em_option(const char *cmd, int c, const char *arg,
     opt->standardize = 1;
     ok = 1;
     break;
+  case OPT_MSTEP_TOL:
+    ok = cli_parse_double(cmd, "--mstep-tol", arg, 0, &opt->mstep_tol);
+    break;
+  case OPT_MSTEP_MAX_ITER:
+    ok = cli_parse_count(cmd, "--mstep-max-iter", arg, 1, &opt->mstep_max_iter);
+    break;
   default:
     return 0;
   }

@@ -99,7 +99,14 @@ extern const cli_command cli_fit, cli_select, cli_predict, cli_score,
   "              log-likelihood per row " tol_default "\n"                     \
   "       --reg-covar R\n"                                                     \
   "              Added to the diagonal of every covariance, keeping it\n"      \
-  "              positive definite (default 1e-06).\n"
+  "              positive definite (default 1e-06).\n"                         \
+  "\n"                                                                         \
+  "       --mstep-tol T, --mstep-max-iter N\n"                                 \
+  "              The inner iterations of the M-steps of VEI, VEE, EVE, VVE\n"  \
+  "              and VEV stop when the relative change of their objective\n"   \
+  "              is at most T (default 1.49e-08, mclust's) or after N\n"       \
+  "              iterations (default 1000); M-steps stopped by N are\n"        \
+  "              counted in the fit report.\n"
 
 /* getopt_long values of the shared options (above any short option
  * character). */
@@ -119,6 +126,8 @@ enum {
   OPT_THREADS,
   OPT_HC_MAX_ROWS,
   OPT_STANDARDIZE,
+  OPT_MSTEP_TOL,
+  OPT_MSTEP_MAX_ITER,
   OPT_FIRST_COMMAND_OPTION /* subcommands number their own from here */
 };
 
@@ -142,7 +151,9 @@ enum {
       {"reg-covar", required_argument, NULL, OPT_REG_COVAR},                   \
       {"seed", required_argument, NULL, OPT_SEED},                             \
       {"threads", required_argument, NULL, OPT_THREADS},                       \
-      {"hc-max-rows", required_argument, NULL, OPT_HC_MAX_ROWS}, {             \
+      {"hc-max-rows", required_argument, NULL, OPT_HC_MAX_ROWS},               \
+      {"mstep-tol", required_argument, NULL, OPT_MSTEP_TOL},                   \
+      {"mstep-max-iter", required_argument, NULL, OPT_MSTEP_MAX_ITER}, {       \
     "standardize", no_argument, NULL, OPT_STANDARDIZE                          \
   }
 

@@ -170,6 +170,11 @@ void cli_fit_print_summary(const fit_args *a, const gmix_model *m, size_t n,
     fprintf(f, "best init       %zu of %zu\n", r.best_init + 1, r.n_init);
   if (r.n_reseeds)
     fprintf(f, "re-seeds        %zu\n", r.n_reseeds);
+  if (r.n_mstep_unconverged)
+    fprintf(f,
+            "M-steps         %zu stopped at --mstep-max-iter before "
+            "--mstep-tol\n",
+            r.n_mstep_unconverged);
   fprintf(f, "log-likelihood  %.10g (mean per %s)\n", r.log_likelihood,
           a->weights_file || a->ropt.weight_column ? "unit weight" : "row");
   fprintf(f, "BIC             %.10g\n", bic);

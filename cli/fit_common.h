@@ -19,7 +19,12 @@
   "       -c, --covariance TYPE\n"                                             \
   "              full (one d x d matrix per component; the default), tied\n"   \
   "              (one matrix shared by all), diag (per-component variances)\n" \
-  "              or spherical (one variance per component).\n"                 \
+  "              or spherical (one variance per component); or any of\n"       \
+  "              mclust's fourteen names, Sigma_k = lambda_k D_k A_k D_k^T\n"  \
+  "              with volume lambda, shape A and orientation D Equal,\n"       \
+  "              Variable or the Identity: EII, VII, EEI, VEI, EVI, VVI,\n"    \
+  "              EEE, VEE, EVE, VVE, EEV, VEV, EVV, VVV (VII = spherical,\n"   \
+  "              VVI = diag, EEE = tied, VVV = full).\n"                       \
   "\n"                                                                         \
   "       -o, --output MODEL.json\n"                                           \
   "              Write the model here (atomically: an existing file is\n"      \

@@ -117,26 +117,60 @@ typedef struct gmix_error {
  * Options
  * ---------------------------------------------------------------------- */
 
-/* Covariance structure (scikit-learn names; mclust names in comments). */
+/* Covariance structure. mclust parameterises each component's covariance
+ * as Sigma_k = lambda_k D_k A_k D_k^T: a volume lambda (a positive scalar,
+ * det(Sigma)^(1/d)), a shape A (diagonal, det(A) = 1, entries in
+ * decreasing order unless the orientation is the identity) and an
+ * orientation D (orthogonal), each Equal across components, Variable, or
+ * the Identity; its three-letter names (volume, shape, orientation) give
+ * 14 models from spherical to full (Celeux & Govaert 1995). The four of
+ * scikit-learn are the same models under two names, not copies:
+ * spherical = VII, diag = VVI, tied = EEE, full = VVV. They keep their
+ * own storage (spherical [K], diag [K][d], tied [d][d], full [K][d][d]);
+ * the other ten store one full [K][d][d] matrix per component, and their
+ * decomposition beside it (gmix_model_decomposition). VEI, VEE, EVE, VVE
+ * and VEV have no closed-form M-step: an inner iteration solves it
+ * (gmix_options.mstep_tol, mstep_max_iter). */
 typedef enum gmix_covariance_type {
-  GMIX_COV_FULL = 0,     /* VVV: one full d x d matrix per component     */
-  GMIX_COV_TIED = 1,     /* EEE: one full d x d matrix shared by all     */
-  GMIX_COV_DIAG = 2,     /* VVI: one diagonal (d variances) per component */
-  GMIX_COV_SPHERICAL = 3 /* VII: one variance per component               */
+  GMIX_COV_FULL = 0,      /* VVV: one full d x d matrix per component     */
+  GMIX_COV_TIED = 1,      /* EEE: one full d x d matrix shared by all     */
+  GMIX_COV_DIAG = 2,      /* VVI: one diagonal (d variances) per component */
+  GMIX_COV_SPHERICAL = 3, /* VII: one variance per component               */
+  GMIX_COV_EII = 4,       /* lambda I: one variance shared by all          */
+  GMIX_COV_EEI = 5,       /* lambda A: one diagonal shared by all          */
+  GMIX_COV_VEI = 6,       /* lambda_k A: diagonals of one shape            */
+  GMIX_COV_EVI = 7,       /* lambda A_k: diagonals of one volume           */
+  GMIX_COV_VEE = 8,       /* lambda_k D A D^T: one matrix, scaled          */
+  GMIX_COV_EVE = 9,       /* lambda D A_k D^T: one orientation and volume  */
+  GMIX_COV_VVE = 10,      /* lambda_k D A_k D^T: one orientation           */
+  GMIX_COV_EEV = 11,      /* lambda D_k A D_k^T: one volume and shape      */
+  GMIX_COV_VEV = 12,      /* lambda_k D_k A D_k^T: one shape               */
+  GMIX_COV_EVV = 13,      /* lambda D_k A_k D_k^T: one volume              */
+  /* mclust's names of the four above. */
+  GMIX_COV_VII = GMIX_COV_SPHERICAL,
+  GMIX_COV_VVI = GMIX_COV_DIAG,
+  GMIX_COV_EEE = GMIX_COV_TIED,
+  GMIX_COV_VVV = GMIX_COV_FULL
 } gmix_covariance_type;
 
-/* Name of a covariance type ("full", "tied", "diag", "spherical"); NULL for
+/* Name of a covariance type: scikit-learn's for the four it has ("full",
+ * "tied", "diag", "spherical"), mclust's for the others ("VEV"); NULL for
  * an invalid value. */
 GMIX_API const char *gmix_covariance_type_name(gmix_covariance_type type);
-/* Parse a covariance type name (exact, lower case). GMIX_EINVAL if unknown
- * (the message lists the known names). */
+/* mclust's three-letter name of a covariance type ("VVV" for full); NULL
+ * for an invalid value. */
+GMIX_API const char *
+gmix_covariance_type_mclust_name(gmix_covariance_type type);
+/* Parse a covariance type name: scikit-learn's (exact, lower case) or
+ * mclust's (exact, upper case), so "full" and "VVV" are the same type.
+ * GMIX_EINVAL if unknown (the message lists the known names). */
 GMIX_API gmix_status gmix_covariance_type_parse(const char *name,
                                                 gmix_covariance_type *out,
                                                 gmix_error *err);
-/* The registered covariance types, in registration order (the four above
- * today; mclust's models as they are added): copies up to `cap` of them
- * into `out` (may be NULL when cap is 0) and returns how many there are
- * in all. Thread-safe. */
+/* The registered covariance types, in registration order (mclust's: EII,
+ * VII, EEI, VEI, EVI, VVI, EEE, VEE, EVE, VVE, EEV, VEV, EVV, VVV): copies
+ * up to `cap` of them into `out` (may be NULL when cap is 0) and returns
+ * how many there are in all. Thread-safe. */
 GMIX_API size_t gmix_covariance_types(gmix_covariance_type *out, size_t cap);
 
 /* How initial responsibilities are chosen (scikit-learn's init_params,
@@ -298,6 +332,18 @@ typedef struct gmix_options {
    * gmix_select passes fit.cancel to every fit of its sweep and also
    * reads it between cells. */
   const volatile sig_atomic_t *cancel;
+  /* The inner iterations of the M-steps without a closed form (VEI, VEE,
+   * EVE, VVE, VEV): they alternate between the parameters of the
+   * decomposition and stop when the relative change of the M-step's
+   * objective, sum_k N_k log det Sigma_k + tr(W_k Sigma_k^-1) (W_k the
+   * scatter of component k around its new mean), falls to mstep_tol or
+   * below, |f - f_prev| <= mstep_tol (1 + |f|), or after mstep_max_iter
+   * iterations; an M-step stopped by the limit is counted in the fit
+   * report (n_mstep_unconverged), not an error. Each M-step starts from the
+   * previous one's decomposition. mstep_tol >= 0, mstep_max_iter >= 1.
+   * Defaults sqrt(DBL_EPSILON) (about 1.49e-8, mclust's) and 1000. */
+  double mstep_tol;
+  size_t mstep_max_iter;
 } gmix_options;
 
 /* Fill `opt` with the documented defaults. Thread-safe. gmix_options_init
@@ -560,6 +606,11 @@ typedef struct gmix_fit_report {
   double sum_weights;    /* total sample weight fitted                      */
   size_t n_reseeds;      /* re-seed events of the best restart              */
   double seconds;        /* wall time of the whole fit                      */
+  /* M-steps of the best restart whose inner iterations stopped at
+   * mstep_max_iter before reaching mstep_tol (always 0 for the models
+   * with a closed-form M-step). Appended: the report is read through the
+   * pointer gmix_model_report returns, so older callers read a prefix. */
+  size_t n_mstep_unconverged;
 } gmix_fit_report;
 
 /* The fit report of `m`, owned by the model and valid until it is freed.
@@ -585,15 +636,16 @@ GMIX_API const gmix_reseed_event *gmix_model_reseed(const gmix_model *m,
  * ---------------------------------------------------------------------- */
 
 /* Number of doubles in the covariances (and precisions) of a model of this
- * type: full K*d*d, tied d*d, diag K*d, spherical K. 0 on overflow or an
- * invalid type. */
+ * type: full K*d*d, tied d*d, diag K*d, spherical K, mclust's other ten
+ * K*d*d. 0 on overflow or an invalid type. */
 GMIX_API size_t gmix_covariance_size(gmix_covariance_type type, size_t k,
                                      size_t d);
 
 /* The array shape of a model's covariances (and precisions and precision
  * Cholesky factors), as gmix_model_covariances writes them and the model
  * file stores them: writes up to three dimensions into dims and returns
- * their number (full [K][d][d], tied [d][d], diag [K][d], spherical [K]);
+ * their number (full and mclust's other ten [K][d][d], tied [d][d], diag
+ * [K][d], spherical [K]);
  * 0 for an invalid type or NULL dims. *per_component (may be NULL)
  * receives 1 when the first dimension indexes components, 0 when one
  * covariance is shared by every component. */
@@ -609,8 +661,11 @@ GMIX_API size_t gmix_covariance_shape(gmix_covariance_type type, size_t k,
 /*
  * Build a model from parameters. weights [K] (>= 0, finite, summing to 1
  * within GMIX_WEIGHT_SUM_TOLERANCE), means [K][d], covariances
- * by type as gmix_covariance_size (symmetric positive definite; for full and
- * tied only the lower triangle is read). No regularisation is added.
+ * by type as gmix_covariance_size (symmetric positive definite; for full,
+ * tied and mclust's other ten only the lower triangle is read). No
+ * regularisation is added. For mclust's ten, the matrices are used as
+ * given, whether or not they satisfy the model's constraint (the first
+ * M-step imposes it), and their decomposition is computed from them.
  * Returns GMIX_OK, GMIX_EINVAL, GMIX_ENONFINITE, GMIX_ENOTPD (component
  * named), GMIX_EOVERFLOW, GMIX_ENOMEM.
  */
@@ -638,8 +693,11 @@ GMIX_API size_t gmix_model_n_components(const gmix_model *m);
 GMIX_API size_t gmix_model_n_features(const gmix_model *m);
 GMIX_API gmix_covariance_type gmix_model_covariance_type(const gmix_model *m);
 
-/* Number of free parameters: (K-1) + K*d + covariance parameters
- * (full K*d*(d+1)/2, tied d*(d+1)/2, diag K*d, spherical K). */
+/* Number of free parameters: (K-1) + K*d + covariance parameters, as
+ * mclust counts them (nMclustParams): full K*d*(d+1)/2, tied d*(d+1)/2,
+ * diag K*d, spherical K; EII 1, EEI d, VEI K+d-1, EVI 1+K*(d-1), VEE
+ * K+d*(d+1)/2-1, EVE 1+K*(d-1)+d*(d-1)/2, VVE K*d+d*(d-1)/2, EEV
+ * d+K*d*(d-1)/2, VEV K+d-1+K*d*(d-1)/2, EVV 1+K*(d*(d+1)/2-1). */
 GMIX_API size_t gmix_model_n_parameters(const gmix_model *m);
 
 /* Copy-out accessors. Sizes: weights K, means K*d, covariances and
@@ -654,6 +712,20 @@ GMIX_API void gmix_model_means(const gmix_model *m, double *out);
 GMIX_API void gmix_model_covariances(const gmix_model *m, double *out);
 GMIX_API void gmix_model_precisions(const gmix_model *m, double *out);
 GMIX_API void gmix_model_precisions_cholesky(const gmix_model *m, double *out);
+
+/* The decomposition Sigma_k = lambda_k D_k A_k D_k^T of a model of one of
+ * mclust's ten models beyond scikit-learn's four (EII ... EVV): scale [K]
+ * (lambda_k = det(Sigma_k)^(1/d)), shape [K][d] (the diagonal of A_k,
+ * product one) and orientation [K][d][d] (D_k, row-major, its columns the
+ * principal axes). Models that share a volume, shape or orientation give
+ * the same values in every component. For a fitted model they are the
+ * M-step's own; for one built from covariances (or loaded), they are
+ * computed from them (eigenvectors in decreasing order of eigenvalue; for
+ * the models with the identity orientation, D = I and A the normalised
+ * diagonal). Any output may be NULL. Returns 1 when the model has a
+ * decomposition (outputs written), 0 otherwise (the four, NULL m). */
+GMIX_API int gmix_model_decomposition(const gmix_model *m, double *scale,
+                                      double *shape, double *orientation);
 
 /* Feature names: `names` holds d NUL-terminated strings (copied), or NULL
  * to clear them. GMIX_OK, GMIX_EINVAL, GMIX_ENOMEM. */

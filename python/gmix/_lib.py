@@ -129,7 +129,9 @@ class Options(ctypes.Structure):
                 ("standardize", c_int),
                 ("hc_max_rows", c_size_t),
                 # const volatile sig_atomic_t *: an int on Linux and macOS
-                ("cancel", ctypes.POINTER(c_int))]
+                ("cancel", ctypes.POINTER(c_int)),
+                ("mstep_tol", c_double),
+                ("mstep_max_iter", c_size_t)]
 
 
 class FitReport(ctypes.Structure):
@@ -143,7 +145,8 @@ class FitReport(ctypes.Structure):
                 ("n_samples", c_size_t),
                 ("sum_weights", c_double),
                 ("n_reseeds", c_size_t),
-                ("seconds", c_double)]
+                ("seconds", c_double),
+                ("n_mstep_unconverged", c_size_t)]
 
 
 class SelectCell(ctypes.Structure):

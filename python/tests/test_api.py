@@ -316,7 +316,7 @@ def test_parameters(iris):
     assert "n_components=3" in repr(g)
     for bad in (dict(n_components=0), dict(tol=-1.0), dict(reg_covar="x"),
                 dict(max_iter=-1), dict(n_init=0), dict(verbose_interval=0),
-                dict(n_components=1.5), dict(covariance_type="VVV"),
+                dict(n_components=1.5), dict(covariance_type="VVX"),
                 dict(init_params="kmeans++")):
         with pytest.raises(ValueError):
             gmix.GaussianMixture(**bad).fit(iris)
@@ -354,3 +354,51 @@ def test_verbose_output(iris, capsys):
     assert out[-1] == "Initialization converged: True"
     gmix.GaussianMixture(3, random_state=0).fit(iris)
     assert capsys.readouterr().out == ""
+
+
+MCLUST = ("EII", "VII", "EEI", "VEI", "EVI", "VVI", "EEE", "VEE", "EVE",
+          "VVE", "EEV", "VEV", "EVV", "VVV")
+SKLEARN_OF = {"VVV": "full", "EEE": "tied", "VVI": "diag", "VII": "spherical"}
+
+
+@pytest.mark.parametrize("cov", MCLUST)
+def test_mclust_names(iris, cov):
+    """mclust's fourteen names are covariance types: its names of the four
+    of scikit-learn give the same fit as those names, the other ten store
+    [K][d][d] matrices whose decomposition satisfies the model's
+    constraint, and a model file round trip keeps the type."""
+    k, d = 3, iris.shape[1]
+    g = fitted(iris, cov)
+    if cov in SKLEARN_OF:
+        h = fitted(iris, SKLEARN_OF[cov])
+        np.testing.assert_array_equal(g.covariances_, h.covariances_)
+        assert g.lower_bound_ == h.lower_bound_
+        return
+    assert g.covariances_.shape == (k, d, d)
+    np.testing.assert_allclose(np.einsum("kij,kjl->kil", g.covariances_,
+                                         g.precisions_),
+                               np.broadcast_to(np.eye(d), (k, d, d)),
+                               atol=1e-9)
+    # The constraint, from the matrices alone: det^(1/d) is the volume,
+    # the eigenvalues over it the shape, the eigenvectors the orientation.
+    vals, vecs = np.linalg.eigh(g.covariances_)
+    vol = np.exp(np.log(vals).mean(axis=1))
+    shape = np.sort(vals / vol[:, None], axis=1)
+    rtol = 1e-6
+    if cov[0] == "E":
+        np.testing.assert_allclose(vol, vol[0], rtol=rtol)
+    if cov[1] == "E":
+        np.testing.assert_allclose(shape, np.broadcast_to(shape[0], shape.shape),
+                                   rtol=rtol)
+    if cov[1] == "I":
+        np.testing.assert_allclose(shape, 1.0, rtol=rtol)
+    if cov[2] == "I":
+        off = g.covariances_ - np.einsum("kii->ki", g.covariances_)[:, :, None] \
+            * np.eye(d)
+        assert np.abs(off).max() == 0.0
+    if cov[2] == "E":
+        # One orientation: the matrices commute.
+        for a in g.covariances_[1:]:
+            c0 = g.covariances_[0]
+            np.testing.assert_allclose(a @ c0, c0 @ a,
+                                       atol=1e-6 * np.abs(a @ c0).max())

@@ -50,7 +50,7 @@ def test_too_few_rows(iris):
 
 def test_bad_names_list_the_known_ones(iris):
     with raises(ValueError, _lib.EINVAL, match="spherical"):
-        gmix.GaussianMixture(covariance_type="VVV").fit(iris)
+        gmix.GaussianMixture(covariance_type="VVX").fit(iris)
     with raises(ValueError, _lib.EINVAL, match="random_from_data"):
         gmix.GaussianMixture(init_params="kmeans++").fit(iris)
 

@@ -102,6 +102,12 @@ gmix_status gmix__model_update_cholesky(gmix_model *m, size_t *bad);
  * by every component, the shared factor. */
 gmix_status gmix__model_update_cholesky_one(gmix_model *m, size_t c);
 
+/* Replace the decomposition of a model that has one
+ * (gmix_model_decomposition's layout), as a model file gives it. */
+void gmix__model_set_decomposition(gmix_model *m, const double *scale,
+                                   const double *shape,
+                                   const double *orientation);
+
 /* Recompute log_weights from weights. */
 void gmix__model_update_log_weights(gmix_model *m);
 
@@ -153,6 +159,13 @@ size_t gmix__eigen_work(size_t d);
 int gmix__sym_eigen(const double *a, size_t d, double *work, size_t work_size);
 int gmix__top_eigen(const double *a, size_t d, double *vec, double *val,
                     double *work, size_t work_size);
+/* The orthogonal polar factor Q = U V^T of a d x d matrix F = U S V^T
+ * (its singular value decomposition): the orthogonal matrix that
+ * maximises tr(Q^T F). `work` holds work_size >= gmix__polar_work(d)
+ * doubles (0 on overflow). 0 or nonzero when the SVD fails. */
+size_t gmix__polar_work(size_t d);
+int gmix__polar(const double *f, size_t d, double *q, double *work,
+                size_t work_size);
 
 /* ---- random numbers (rng.c) */
 #include "rng.h"

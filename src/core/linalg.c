@@ -138,3 +138,40 @@ void gmix__gram(const double *u, size_t d, double *p) {
   cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)d, (int)d, (int)d,
               1.0, u, (int)d, u, (int)d, 0.0, p, (int)d);
 }
+
+/* The polar factor through dgesvd. Read column-major, the row-major
+ * buffer of F is F^T = V S U^T, so LAPACK's left vectors are V and its
+ * right ones U^T; stored column-major, V^T and U read row-major. Q = U V^T
+ * is then the row-major product of LAPACK's "VT" output with its "U"
+ * output. */
+size_t gmix__polar_work(size_t d) {
+  double a = 0.0, s = 0.0, u = 0.0, vt = 0.0, opt = 0.0;
+  lapack_int ld = (lapack_int)(d ? d : 1);
+  if (LAPACKE_dgesvd_work(LAPACK_COL_MAJOR, 'A', 'A', (lapack_int)d,
+                          (lapack_int)d, &a, ld, &s, &u, ld, &vt, ld, &opt,
+                          -1) != 0 ||
+      !(opt >= 1.0))
+    opt = 5.0 * (double)d;
+  size_t lwork = (size_t)opt, dd, n;
+  if (!gmix__mul(d, d, &dd) || !gmix__mul(dd, 3, &n) || (n += d) < d ||
+      (n += lwork) < lwork)
+    return 0;
+  return n;
+}
+
+int gmix__polar(const double *f, size_t d, double *q, double *work,
+                size_t work_size) {
+  double *a = work, *lu = a + d * d, *lvt = lu + d * d, *s = lvt + d * d;
+  double *lw = s + d;
+  memcpy(a, f, d * d * sizeof *a);
+  lapack_int info = LAPACKE_dgesvd_work(
+      LAPACK_COL_MAJOR, 'A', 'A', (lapack_int)d, (lapack_int)d, a,
+      (lapack_int)d, s, lu, (lapack_int)d, lvt, (lapack_int)d, lw,
+      (lapack_int)(work_size - 3 * d * d - d));
+  if (info != 0)
+    return 1;
+  /* Row-major: lvt holds U, lu holds V^T. */
+  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)d, (int)d, (int)d,
+              1.0, lvt, (int)d, lu, (int)d, 0.0, q, (int)d);
+  return 0;
+}

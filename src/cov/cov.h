@@ -3,9 +3,9 @@
  *
  * Everything that depends on how a component's covariance is parameterised
  * lives behind one table of operations, one file per model in this folder
- * (full.c, tied.c, diag.c, spherical.c) and one registration line in
- * registry.c. The rest of the library asks the table; it never switches on
- * gmix_covariance_type.
+ * (full.c, tied.c, diag.c, spherical.c, and mclust's eii.c ... evv.c) and
+ * one registration line in registry.c. The rest of the library asks the table;
+ * it never switches on gmix_covariance_type.
  *
  * What a model declares:
  *  - its storage: how many doubles its covariances (and precisions, and
@@ -59,6 +59,12 @@ typedef struct gmix__mstep_in {
   const double *s2;    /* scatter, as the model's family lays it out      */
   const double *delta; /* K x d: s1_k / N_k, the move of each mean        */
   double reg_covar;    /* added to every variance                         */
+  /* Inner iterations of the M-steps without a closed form: stop when the
+   * objective's relative change is at most tol, or after max_iter; an
+   * M-step stopped by the limit adds one to *n_unconverged. */
+  double tol;
+  size_t max_iter;
+  size_t *n_unconverged;
 } gmix__mstep_in;
 
 typedef struct gmix__cov_model {
@@ -95,6 +101,10 @@ typedef struct gmix__cov_model {
   /* m->cov holds precisions as given by a user: make them covariances and
    * set the factors. GMIX_ENOTPD with *bad the component. */
   gmix_status (*from_precisions)(gmix_model *m, size_t *bad);
+  /* Fill the extra parameters (the decomposition) from the covariances
+   * of a model that was built or loaded rather than fitted (NULL when the
+   * model keeps none). 0, or nonzero when an eigen-decomposition fails. */
+  int (*decompose)(gmix_model *m);
   /* Given covariances hold only their lower triangle: mirror it (NULL when
    * there is nothing to mirror). */
   void (*symmetrise)(gmix_model *m);
@@ -130,11 +140,64 @@ size_t gmix__cov_n_parameters(const gmix__cov_model *ops, size_t k, size_t d);
  * number. */
 const gmix__cov_model *const *gmix__cov_models(size_t *count);
 
-/* The four models of today (one file each). */
+/* The models, one file each: scikit-learn's four, then mclust's other
+ * ten (the volume, shape and orientation letters of Celeux & Govaert). */
 extern const gmix__cov_model gmix__cov_full;
 extern const gmix__cov_model gmix__cov_tied;
 extern const gmix__cov_model gmix__cov_diag;
 extern const gmix__cov_model gmix__cov_spherical;
+extern const gmix__cov_model gmix__cov_eii;
+extern const gmix__cov_model gmix__cov_eei;
+extern const gmix__cov_model gmix__cov_vei;
+extern const gmix__cov_model gmix__cov_evi;
+extern const gmix__cov_model gmix__cov_vee;
+extern const gmix__cov_model gmix__cov_eve;
+extern const gmix__cov_model gmix__cov_vve;
+extern const gmix__cov_model gmix__cov_eev;
+extern const gmix__cov_model gmix__cov_vev;
+extern const gmix__cov_model gmix__cov_evv;
+
+/* Copy out the decomposition of a model whose ops->decompose is set
+ * (decomp.c): scale [K], shape [K][d], orientation [K][d][d]; any output
+ * may be NULL. */
+void gmix__cov_decomposition(const gmix_model *m, double *scale, double *shape,
+                             double *orientation);
+
+/* Replace that decomposition (a model file's, read back). */
+void gmix__cov_set_decomposition(gmix_model *m, const double *scale,
+                                 const double *shape,
+                                 const double *orientation);
+
+/* ---- one d x d matrix per component (cov/matrices.c): the storage,
+ * factorisation, re-seed split and sampling of full and of mclust's ten,
+ * which differ only in their M-step. */
+size_t gmix__cov_matrices_size(size_t k, size_t d);
+size_t gmix__cov_matrices_shape(size_t k, size_t d, size_t dims[3]);
+gmix_status gmix__cov_matrices_factor(gmix_model *m, size_t c);
+gmix_status gmix__cov_matrices_from_precisions(gmix_model *m, size_t *bad);
+void gmix__cov_matrices_symmetrise(gmix_model *m);
+void gmix__cov_matrices_precisions(const gmix_model *m, double *out);
+int gmix__cov_matrices_axis(const gmix_model *m, size_t s, double *v,
+                            double *lambda, double *work, size_t work_size);
+void gmix__cov_matrices_split(gmix_model *m, size_t c, size_t s,
+                              const double *v, double shrink);
+gmix_status gmix__cov_matrices_sample_factor(const gmix_model *m, double *f,
+                                             size_t *bad);
+void gmix__cov_matrices_sample_row(const gmix_model *m, const double *f,
+                                   size_t c, const double *z, double *x);
+
+/* The table fields every model stored as one matrix per component shares;
+ * a model file adds its type, names, scatter, n_free, extra_size, mstep
+ * and decompose. */
+#define GMIX__COV_MATRICES_OPS                                                 \
+  .kernel = GMIX__KERNEL_FULL, .shared = 0, .size = gmix__cov_matrices_size,   \
+  .shape = gmix__cov_matrices_shape, .factor = gmix__cov_matrices_factor,      \
+  .from_precisions = gmix__cov_matrices_from_precisions,                       \
+  .symmetrise = gmix__cov_matrices_symmetrise,                                 \
+  .precisions = gmix__cov_matrices_precisions,                                 \
+  .axis = gmix__cov_matrices_axis, .split = gmix__cov_matrices_split,          \
+  .sample_factor = gmix__cov_matrices_sample_factor,                           \
+  .sample_row = gmix__cov_matrices_sample_row
 
 /* ---- helpers shared by the model files (cov/common.c) */
 /* extra_size of a model that keeps no parameters beside the matrices. */

@@ -7,11 +7,13 @@
 
 #include "cov.h"
 
+/* mclust's order: from spherical to full, volume before shape before
+ * orientation. */
 static const gmix__cov_model *const models[] = {
-    &gmix__cov_full,
-    &gmix__cov_tied,
-    &gmix__cov_diag,
-    &gmix__cov_spherical,
+    &gmix__cov_eii, &gmix__cov_spherical, &gmix__cov_eei,  &gmix__cov_vei,
+    &gmix__cov_evi, &gmix__cov_diag,      &gmix__cov_tied, &gmix__cov_vee,
+    &gmix__cov_eve, &gmix__cov_vve,       &gmix__cov_eev,  &gmix__cov_vev,
+    &gmix__cov_evv, &gmix__cov_full,
 };
 
 #define N_MODELS (sizeof models / sizeof models[0])
@@ -43,6 +45,11 @@ const char *gmix_covariance_type_name(gmix_covariance_type type) {
   return ops ? ops->name : NULL;
 }
 
+const char *gmix_covariance_type_mclust_name(gmix_covariance_type type) {
+  const gmix__cov_model *ops = gmix__cov_model_get(type);
+  return ops ? ops->mclust_name : NULL;
+}
+
 gmix_status gmix_covariance_type_parse(const char *name,
                                        gmix_covariance_type *out,
                                        gmix_error *err) {
@@ -51,15 +58,20 @@ gmix_status gmix_covariance_type_parse(const char *name,
   if (!out)
     return gmix__null_argument(err, "out");
   for (size_t i = 0; i < N_MODELS; i++)
-    if (strcmp(name, models[i]->name) == 0) {
+    if (strcmp(name, models[i]->name) == 0 ||
+        strcmp(name, models[i]->mclust_name) == 0) {
       *out = models[i]->type;
       return GMIX_OK;
     }
-  char known[256] = "";
+  char known[320] = "";
   for (size_t i = 0; i < N_MODELS; i++) {
     size_t used = strlen(known);
-    snprintf(known + used, sizeof known - used, "%s%s", i ? ", " : "",
-             models[i]->name);
+    if (strcmp(models[i]->name, models[i]->mclust_name) == 0)
+      snprintf(known + used, sizeof known - used, "%s%s", i ? ", " : "",
+               models[i]->name);
+    else
+      snprintf(known + used, sizeof known - used, "%s%s (%s)", i ? ", " : "",
+               models[i]->name, models[i]->mclust_name);
   }
   return gmix__error(err, GMIX_EINVAL, "unknown covariance type '%s' (%s)",
                      name, known);

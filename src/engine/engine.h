@@ -193,12 +193,20 @@ void gmix__reduce_chunks(size_t n, size_t chunk, size_t threads, double *bufs,
  * below min_weight or whose covariance is not positive definite are
  * flagged in bad_flags[K] (1 = empty, 2 = not PD) and left with their old
  * parameters; components marked in exempt[K] (may be NULL) are held only
- * to a positive weight, not to min_weight. `delta` is K x d work space.
+ * to a positive weight, not to min_weight. ctl gives reg_covar,
+ * min_weight and the inner iterations of the models without a
+ * closed-form M-step. `delta` is K x d work space.
  * Returns the number flagged; -1 when a shared covariance is not positive
  * definite. */
+typedef struct gmix__mstep_ctl {
+  double reg_covar, min_weight;
+  double tol;            /* inner iterations (gmix_options.mstep_tol)   */
+  size_t max_iter;       /* and their limit (mstep_max_iter)             */
+  size_t *n_unconverged; /* incremented per M-step stopped by the limit */
+} gmix__mstep_ctl;
 int gmix__mstep(gmix_model *m, const double *s, const gmix__stats_layout *l,
-                const double *shift, double weight_total, double reg_covar,
-                double min_weight, const unsigned char *exempt, double *delta,
-                unsigned char *bad_flags);
+                const double *shift, double weight_total,
+                const gmix__mstep_ctl *ctl, const unsigned char *exempt,
+                double *delta, unsigned char *bad_flags);
 
 #endif /* GMIX_ENGINE_H */

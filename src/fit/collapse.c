@@ -26,6 +26,8 @@ gmix_status gmix__collapse_init(gmix__collapse *c, size_t k, size_t d,
   c->max_per_component = opt->max_reseed_per_component;
   c->reg_covar = opt->reg_covar;
   c->min_weight = opt->min_weight;
+  c->mstep_tol = opt->mstep_tol;
+  c->mstep_max_iter = opt->mstep_max_iter;
   c->init = init;
   /* The eigen solver's work space, then the axis v. */
   c->eig_size = gmix__eigen_work(d);
@@ -103,15 +105,15 @@ static gmix_status collapse_error(const gmix__collapse *cp, size_t c,
                                   int reason, size_t iter, gmix_error *err) {
   char buf[48];
   if (cp->exempt[c])
-    return gmix__error(err, reason == GMIX_RESEED_NOT_PD ? GMIX_ENOTPD
-                                                         : GMIX_ECOLLAPSE,
-                       "component %zu %s at %s after %zu re-seeds "
-                       "(max_reseed_per_component); use fewer components",
-                       c,
-                       reason == GMIX_RESEED_NOT_PD
-                           ? "has a covariance that is not positive definite"
-                           : "is empty",
-                       when(iter, buf, sizeof buf), cp->count[c]);
+    return gmix__error(
+        err, reason == GMIX_RESEED_NOT_PD ? GMIX_ENOTPD : GMIX_ECOLLAPSE,
+        "component %zu %s at %s after %zu re-seeds "
+        "(max_reseed_per_component); use fewer components",
+        c,
+        reason == GMIX_RESEED_NOT_PD
+            ? "has a covariance that is not positive definite"
+            : "is empty",
+        when(iter, buf, sizeof buf), cp->count[c]);
   if (reason == GMIX_RESEED_NOT_PD)
     return gmix__error(
         err, GMIX_ENOTPD,
@@ -154,15 +156,18 @@ gmix_status gmix__collapse_mstep(gmix__collapse *cp, gmix_model *m,
                                  const double *shift, double *delta,
                                  double weight_total, size_t iter,
                                  gmix_error *err) {
-  int nbad = gmix__mstep(m, s, l, shift, weight_total, cp->reg_covar,
-                         cp->min_weight, cp->exempt, delta, cp->bad);
+  gmix__mstep_ctl ctl = {cp->reg_covar, cp->min_weight, cp->mstep_tol,
+                         cp->mstep_max_iter, &cp->n_unconverged};
+  int nbad = gmix__mstep(m, s, l, shift, weight_total, &ctl, cp->exempt, delta,
+                         cp->bad);
   if (nbad < 0) {
     char buf[48];
     return gmix__error(err, GMIX_ENOTPD,
                        "the %s covariance is not positive definite after "
                        "reg_covar=%g at %s; increase reg_covar or scale the "
                        "data",
-                       m->ops->name, cp->reg_covar, when(iter, buf, sizeof buf));
+                       m->ops->name, cp->reg_covar,
+                       when(iter, buf, sizeof buf));
   }
   return nbad > 0 ? reseed(cp, m, iter, err) : GMIX_OK;
 }

@@ -16,8 +16,8 @@
 
 typedef struct gmix__collapse {
   size_t k, d;
-  double *eig;               /* principal-axis work space, eig_size
-                                doubles, then the axis (d)               */
+  double *eig; /* principal-axis work space, eig_size
+                  doubles, then the axis (d)               */
   size_t eig_size;
   unsigned char *bad;        /* K flags of the last M-step               */
   size_t *count;             /* K: re-seeds of each component so far     */
@@ -27,6 +27,9 @@ typedef struct gmix__collapse {
   size_t n_events;
   size_t max_reseed, max_per_component;
   double reg_covar, min_weight;
+  double mstep_tol; /* the inner iterations of an M-step       */
+  size_t mstep_max_iter;
+  size_t n_unconverged; /* M-steps stopped by mstep_max_iter       */
   size_t init; /* restart index recorded in events                       */
 } gmix__collapse;
 

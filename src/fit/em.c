@@ -524,6 +524,7 @@ gmix_status gmix_em_model(const gmix_em *em, gmix_model **out,
   r.n_samples = em->n;
   r.sum_weights = em->sum_w;
   r.n_reseeds = em->col.n_events;
+  r.n_mstep_unconverged = em->col.n_unconverged;
   if (gmix_model_copy(em->cur, &m, NULL) != GMIX_OK ||
       gmix__model_set_report(m, &r, em->history, em->n_history) != GMIX_OK)
     goto nomem;

@@ -12,13 +12,16 @@
  */
 #include <string.h>
 
+#include <omp.h>
+
 #include "cov.h"
 #include "engine.h"
 
 int gmix__mstep(gmix_model *m, const double *s, const gmix__stats_layout *l,
-                const double *shift, double weight_total, double reg_covar,
-                double min_weight, const unsigned char *exempt, double *delta,
-                unsigned char *bad_flags) {
+                const double *shift, double weight_total,
+                const gmix__mstep_ctl *ctl, const unsigned char *exempt,
+                double *delta, unsigned char *bad_flags) {
+  double min_weight = ctl->min_weight;
   size_t k = m->k, d = m->d;
   const double *nk = s + l->nk, *s1 = s + l->s1;
   int nbad = 0;
@@ -44,8 +47,20 @@ int gmix__mstep(gmix_model *m, const double *s, const gmix__stats_layout *l,
                        .s1 = s1,
                        .s2 = s + l->s2,
                        .delta = delta,
-                       .reg_covar = reg_covar};
-  int more = m->ops->mstep(m, &in, bad_flags);
+                       .reg_covar = ctl->reg_covar,
+                       .tol = ctl->tol,
+                       .max_iter = ctl->max_iter,
+                       .n_unconverged = ctl->n_unconverged};
+  /* The M-steps of mclust's models make many LAPACK and BLAS calls on
+   * d x d matrices (eigen-decompositions, polar factors): in a team of one
+   * thread, as engine/reduce.c does, so that the OpenMP OpenBLAS does not
+   * start (and spin-wait on) its own threads for each. */
+  int more = 0;
+#pragma omp parallel num_threads(1)
+  {
+    omp_set_num_threads(1);
+    more = m->ops->mstep(m, &in, bad_flags);
+  }
   if (more < 0)
     return -1;
   gmix__model_update_log_weights(m);

@@ -8,6 +8,7 @@
  * program built against a newer header passes a longer one: the fields
  * this library knows are read and the rest ignored.
  */
+#include <float.h>
 #include <math.h>
 #include <stddef.h>
 #include <string.h>
@@ -35,6 +36,8 @@ static void defaults(gmix_options *opt) {
   opt->kmeans_max_rows = 65536;
   opt->standardize = 0;
   opt->hc_max_rows = GMIX__HC_MAX_ROWS_DEFAULT;
+  opt->mstep_tol = sqrt(DBL_EPSILON); /* mclust's emControl()$tol[2] */
+  opt->mstep_max_iter = 1000;
 }
 
 void gmix_options_init_size(gmix_options *opt, size_t size) {
@@ -106,6 +109,11 @@ gmix_status gmix__options_check(const gmix_options *opt, gmix_error *err) {
                        "hc_max_rows %zu is below n_components %zu: init hc "
                        "needs at least one row per component (0 = every row)",
                        opt->hc_max_rows, opt->n_components);
+  if (!(opt->mstep_tol >= 0.0) || !isfinite(opt->mstep_tol))
+    return gmix__error(err, GMIX_EINVAL,
+                       "mstep_tol must be finite and non-negative, not %g",
+                       opt->mstep_tol);
+  if (opt->mstep_max_iter == 0)
+    return gmix__error(err, GMIX_EINVAL, "mstep_max_iter must be at least 1");
   return GMIX_OK;
 }
-

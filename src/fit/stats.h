@@ -15,7 +15,7 @@ struct gmix_stats {
   double *shift;     /* K x d: centres the statistics are taken around */
   double *delta;     /* K x d: M-step work space                       */
   gmix__stats_layout layout;
-  size_t threads;      /* of the passes; 0 = all available               */
+  size_t threads; /* of the passes; 0 = all available               */
 };
 
 #endif /* GMIX_STATS_H */

@@ -226,6 +226,8 @@ static void write_fit(strbuf *b, const gmix_fit_report *r,
   sb_double(b, r->sum_weights);
   sb_key(b, in, "n_reseeds");
   sb_size(b, r->n_reseeds);
+  sb_key(b, in, "n_mstep_unconverged");
+  sb_size(b, r->n_mstep_unconverged);
   /* A report read from a file older than the list may count events the
    * model does not hold; the list is written only when it is complete. */
   if (n_reseeds == r->n_reseeds) {
@@ -311,6 +313,27 @@ gmix_status gmix_model_to_json(const gmix_model *m, char **out,
   default:
     sb_vector(&b, cov, dims[0]);
     break;
+  }
+  if (gmix_model_decomposition(m, NULL, NULL, NULL)) {
+    /* mclust's ten: Sigma_k = scale_k D_k diag(shape_k) D_k^T beside the
+     * matrices, for readers that want the parameterisation. The matrices
+     * alone define the model; the loader recomputes the decomposition. */
+    double *dec =
+        gmix__malloc_array(n_cov + n_means + k, sizeof(double), &overflow);
+    if (!dec) {
+      status = gmix__error(err, GMIX_ENOMEM, "out of memory writing a model");
+      goto done;
+    }
+    gmix_model_decomposition(m, dec, dec + k, dec + k + n_means);
+    sb_key(&b, "  ", "decomposition");
+    sb_puts(&b, "{\n    \"scale\": ");
+    sb_vector(&b, dec, k);
+    sb_key(&b, "    ", "shape");
+    sb_matrix(&b, dec + k, k, d, 4);
+    sb_key(&b, "    ", "orientation");
+    sb_matrices(&b, dec + k + n_means, k, d, d);
+    sb_puts(&b, "\n  }");
+    gmix__free(dec);
   }
   if (report.has_fit)
     write_fit(&b, &report, m->reseeds, m->n_reseeds, history, n_history);
@@ -680,6 +703,8 @@ static gmix_status read_fit(const source *src, const cJSON *root,
       (s = get_count(src, fit, "best_init", 0, 0, &r.best_init)) ||
       (s = get_count(src, fit, "n_samples", 0, 0, &r.n_samples)) ||
       (s = get_count(src, fit, "n_reseeds", 0, 0, &r.n_reseeds)) ||
+      (s = get_count(src, fit, "n_mstep_unconverged", 0, 0,
+                     &r.n_mstep_unconverged)) ||
       (s = get_stat(src, fit, "lower_bound", &r.lower_bound)) ||
       (s = get_stat(src, fit, "log_likelihood", &r.log_likelihood)) ||
       (s = get_stat(src, fit, "sum_weights", &r.sum_weights)) ||
@@ -736,6 +761,35 @@ static gmix_status read_fit(const source *src, const cJSON *root,
   /* The model is new: it holds no events yet. */
   m->reseeds = reseeds;
   m->n_reseeds = n_reseeds;
+  return GMIX_OK;
+}
+
+/* The optional decomposition of mclust's ten models, as written: it
+ * replaces the one gmix_model_create computed from the matrices, so that
+ * a round trip is exact. */
+static gmix_status read_decomposition(const source *src, const cJSON *root,
+                                      gmix_model *m) {
+  const cJSON *dec = cJSON_GetObjectItemCaseSensitive(root, "decomposition");
+  if (!dec || cJSON_IsNull(dec) ||
+      !gmix_model_decomposition(m, NULL, NULL, NULL))
+    return GMIX_OK;
+  if (!cJSON_IsObject(dec))
+    return fail(src, GMIX_EFORMAT, "'decomposition' must be an object (got %s)",
+                json_kind(dec));
+  size_t k = m->k, d = m->d, sk[1] = {k}, ss[2] = {k, d}, so[3] = {k, d, d};
+  gmix_status s;
+  if ((s = get_array(src, dec, "scale", sk, 1, NULL)) ||
+      (s = get_array(src, dec, "shape", ss, 2, NULL)) ||
+      (s = get_array(src, dec, "orientation", so, 3, NULL)))
+    return s;
+  double *v = gmix__malloc((k + k * d + k * d * d) * sizeof *v);
+  if (!v)
+    return fail(src, GMIX_ENOMEM, "out of memory");
+  get_array(src, dec, "scale", sk, 1, v);
+  get_array(src, dec, "shape", ss, 2, v + k);
+  get_array(src, dec, "orientation", so, 3, v + k + k * d);
+  gmix__model_set_decomposition(m, v, v + k, v + k + k * d);
+  gmix__free(v);
   return GMIX_OK;
 }
 
@@ -822,7 +876,8 @@ static gmix_status build_model(const source *src, const cJSON *root,
     s = fail(src, s, "%s", cerr.message);
     goto done;
   }
-  if ((s = read_names(src, root, d, m)) || (s = read_fit(src, root, m)))
+  if ((s = read_decomposition(src, root, m)) ||
+      (s = read_names(src, root, d, m)) || (s = read_fit(src, root, m)))
     goto done;
   *out = m;
   m = NULL;

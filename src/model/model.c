@@ -6,7 +6,6 @@
 #include <math.h>
 #include <string.h>
 
-
 #include "cov.h"
 
 gmix_status gmix__model_alloc(gmix_covariance_type type, size_t k, size_t d,
@@ -27,8 +26,7 @@ gmix_status gmix__model_alloc(gmix_covariance_type type, size_t k, size_t d,
   size_t total = k; /* weights */
   if (!gmix__mul(k, d, &kd) || ncov == 0 || (total += k) < k ||
       (total += kd) < kd || (total += ncov) < ncov || (total += ncov) < ncov ||
-      (total += k) < k || (total += ncov) < ncov ||
-      (total += extra) < extra ||
+      (total += k) < k || (total += ncov) < ncov || (total += extra) < extra ||
       !gmix__mul(total, sizeof(double), &bytes))
     return gmix__error(err, GMIX_EOVERFLOW,
                        "model of %zu components in %zu dimensions is too "
@@ -52,6 +50,9 @@ gmix_status gmix__model_alloc(gmix_covariance_type type, size_t k, size_t d,
   m->log_det_chol = m->prec_chol + ncov;
   m->scratch = m->log_det_chol + k;
   m->extra = extra ? m->scratch + ncov : NULL;
+  /* A zeroed decomposition says "none yet" (src/cov/decomp.h). */
+  if (extra)
+    memset(m->extra, 0, extra * sizeof *m->extra);
   *out = m;
   return GMIX_OK;
 }
@@ -85,13 +86,11 @@ void gmix__model_copy_params(gmix_model *dst, const gmix_model *src) {
 
 int gmix__model_same_params(const gmix_model *a, const gmix_model *b) {
   return a->type == b->type && a->k == b->k && a->d == b->d &&
-         memcmp(a->weights, b->weights, param_doubles(a) * sizeof(double)) ==
-             0;
+         memcmp(a->weights, b->weights, param_doubles(a) * sizeof(double)) == 0;
 }
 
 gmix_status gmix__model_set_reseeds(gmix_model *m,
-                                    const gmix_reseed_event *events,
-                                    size_t n) {
+                                    const gmix_reseed_event *events, size_t n) {
   gmix_reseed_event *copy = NULL;
   if (n) {
     int overflow = 0;
@@ -165,6 +164,15 @@ static gmix_status notpd_error(const gmix_model *m, size_t c, gmix_error *err) {
                      "component %zu: covariance is not positive definite", c);
 }
 
+/* The decomposition of a constrained model built from matrices. */
+static gmix_status decompose(gmix_model *m, gmix_error *err) {
+  if (m->ops->decompose && m->ops->decompose(m) != 0)
+    return gmix__error(err, GMIX_ENOTPD,
+                       "the eigen-decomposition of the %s covariances failed",
+                       m->ops->name);
+  return GMIX_OK;
+}
+
 static gmix_status create_common(gmix_covariance_type type, size_t k, size_t d,
                                  const double *weights, const double *means,
                                  const double *params, gmix_model **out,
@@ -218,6 +226,10 @@ gmix_status gmix_model_create(gmix_covariance_type type, size_t k, size_t d,
     gmix_model_free(m);
     return st;
   }
+  if ((st = decompose(m, err)) != GMIX_OK) {
+    gmix_model_free(m);
+    return st;
+  }
   gmix__model_update_log_weights(m);
   *out = m;
   return GMIX_OK;
@@ -240,6 +252,10 @@ gmix_model_create_from_precisions(gmix_covariance_type type, size_t k, size_t d,
   st = m->ops->from_precisions(m, &bad);
   if (st != GMIX_OK) {
     notpd_error(m, bad, err);
+    gmix_model_free(m);
+    return st;
+  }
+  if ((st = decompose(m, err)) != GMIX_OK) {
     gmix_model_free(m);
     return st;
   }
@@ -310,8 +326,22 @@ void gmix_model_covariances(const gmix_model *m, double *out) {
 void gmix_model_precisions_cholesky(const gmix_model *m, double *out) {
   if (!m || !out)
     return;
-  memcpy(out, m->prec_chol,
-         m->ops->size(m->k, m->d) * sizeof *out);
+  memcpy(out, m->prec_chol, m->ops->size(m->k, m->d) * sizeof *out);
+}
+
+int gmix_model_decomposition(const gmix_model *m, double *scale, double *shape,
+                             double *orientation) {
+  if (!m || !m->ops->decompose)
+    return 0;
+  gmix__cov_decomposition(m, scale, shape, orientation);
+  return 1;
+}
+
+void gmix__model_set_decomposition(gmix_model *m, const double *scale,
+                                   const double *shape,
+                                   const double *orientation) {
+  if (m->ops->decompose)
+    gmix__cov_set_decomposition(m, scale, shape, orientation);
 }
 
 void gmix_model_precisions(const gmix_model *m, double *out) {
@@ -337,8 +367,7 @@ gmix_status gmix_model_set_feature_names(gmix_model *m,
         gmix__free(copy);
         if (names[j])
           return gmix__error(err, GMIX_ENOMEM, "out of memory");
-        return gmix__error(err, GMIX_EINVAL, "feature name %zu is NULL",
-                           j + 1);
+        return gmix__error(err, GMIX_EINVAL, "feature name %zu is NULL", j + 1);
       }
     }
   }
@@ -379,8 +408,7 @@ const gmix_reseed_event *gmix_model_reseed(const gmix_model *m, size_t i) {
   return m && i < m->n_reseeds ? &m->reseeds[i] : NULL;
 }
 
-gmix_status gmix__model_set_report(gmix_model *m,
-                                   const gmix_fit_report *report,
+gmix_status gmix__model_set_report(gmix_model *m, const gmix_fit_report *report,
                                    const double *history, size_t n_history) {
   if (!m || !report || (n_history && !history))
     return GMIX_EINVAL;

@@ -112,7 +112,7 @@ static void test_einval_fit(void **state) {
   BAD_OPTION("reg_covar", b_.reg_covar = NAN);
   BAD_OPTION("reg_covar", b_.reg_covar = INFINITY);
   BAD_OPTION("n_init", b_.n_init = 0);
-  BAD_OPTION("covariance_type", b_.covariance_type = (gmix_covariance_type)4);
+  BAD_OPTION("covariance_type", b_.covariance_type = (gmix_covariance_type)14);
   BAD_OPTION("covariance_type", b_.covariance_type = (gmix_covariance_type)-1);
   BAD_OPTION("init", b_.init = (gmix_init_method)5);
   BAD_OPTION("min_weight", b_.min_weight = -0.1);
@@ -121,6 +121,9 @@ static void test_einval_fit(void **state) {
   BAD_OPTION("standardize", b_.standardize = 2);
   BAD_OPTION("standardize", b_.standardize = -1);
   BAD_OPTION("hc_max_rows", (b_.init = GMIX_INIT_HC, b_.hc_max_rows = 1));
+  BAD_OPTION("mstep_tol", b_.mstep_tol = -1e-9);
+  BAD_OPTION("mstep_tol", b_.mstep_tol = NAN);
+  BAD_OPTION("mstep_max_iter", b_.mstep_max_iter = 0);
 #undef BAD_OPTION
   TU_STATUS(gmix_options_validate(NULL, NULL), GMIX_EINVAL, NULL);
   (void)out;
@@ -143,7 +146,7 @@ static void test_einval_model(void **state) {
   TU_STATUS(gmix_model_create(GMIX_COV_SPHERICAL, 2, 0, w, mu, cov, &m, &err),
             GMIX_EINVAL, &err);
   TU_STATUS(
-      gmix_model_create((gmix_covariance_type)9, 2, 2, w, mu, cov, &m, &err),
+      gmix_model_create((gmix_covariance_type)14, 2, 2, w, mu, cov, &m, &err),
       GMIX_EINVAL, &err);
   /* Weights: negative, or not summing to one within 1e-6. */
   double wneg[2] = {1.5, -0.5}, wsum[2] = {0.5, 0.51};
@@ -158,11 +161,15 @@ static void test_einval_model(void **state) {
   gmix_model *ok = small_model(GMIX_COV_FULL);
   double out[N * 2];
   size_t lab[N];
-  TU_STATUS(gmix_score_samples(NULL, data, N, D, 0, out, &err), GMIX_EINVAL, &err);
-  TU_STATUS(gmix_score_samples(ok, NULL, N, D, 0, out, &err), GMIX_EINVAL, &err);
-  TU_STATUS(gmix_score_samples(ok, data, N, D, 0, NULL, &err), GMIX_EINVAL, &err);
+  TU_STATUS(gmix_score_samples(NULL, data, N, D, 0, out, &err), GMIX_EINVAL,
+            &err);
+  TU_STATUS(gmix_score_samples(ok, NULL, N, D, 0, out, &err), GMIX_EINVAL,
+            &err);
+  TU_STATUS(gmix_score_samples(ok, data, N, D, 0, NULL, &err), GMIX_EINVAL,
+            &err);
   TU_STATUS(gmix_predict(ok, data, N, D, 0, NULL, &err), GMIX_EINVAL, &err);
-  TU_STATUS(gmix_predict_proba(ok, data, N, D, 0, NULL, &err), GMIX_EINVAL, &err);
+  TU_STATUS(gmix_predict_proba(ok, data, N, D, 0, NULL, &err), GMIX_EINVAL,
+            &err);
   TU_STATUS(gmix_predict(NULL, data, N, D, 0, lab, &err), GMIX_EINVAL, &err);
   /* gmix_score needs n >= 1. */
   TU_STATUS(gmix_score(ok, data, 0, D, NULL, 0, out, &err), GMIX_EINVAL, &err);
@@ -178,7 +185,8 @@ static void test_einval_model(void **state) {
   TU_STATUS(gmix_model_copy(ok, NULL, NULL), GMIX_EINVAL, NULL);
   TU_STATUS(gmix_model_set_feature_names(NULL, NULL, NULL), GMIX_EINVAL, NULL);
   const char *bad_names[D] = {"a", NULL, "c"};
-  TU_STATUS(gmix_model_set_feature_names(ok, bad_names, NULL), GMIX_EINVAL, NULL);
+  TU_STATUS(gmix_model_set_feature_names(ok, bad_names, NULL), GMIX_EINVAL,
+            NULL);
   gmix_model_free(ok);
 }
 
@@ -203,12 +211,14 @@ static void test_enonfinite(void **state) {
     gmix_model *m = small_model(GMIX_COV_DIAG);
     double lp[N], pr[2 * N];
     size_t lab[N];
-    TU_STATUS(gmix_score_samples(m, x, N, D, 0, lp, &err), GMIX_ENONFINITE, &err);
+    TU_STATUS(gmix_score_samples(m, x, N, D, 0, lp, &err), GMIX_ENONFINITE,
+              &err);
     TU_TRUE(names_index(err.message, "row", 7, 8) &&
                 names_index(err.message, "column", 2, 3),
             "score_samples message \"%s\"", err.message);
     TU_STATUS(gmix_predict(m, x, N, D, 0, lab, &err), GMIX_ENONFINITE, &err);
-    TU_STATUS(gmix_predict_proba(m, x, N, D, 0, pr, &err), GMIX_ENONFINITE, &err);
+    TU_STATUS(gmix_predict_proba(m, x, N, D, 0, pr, &err), GMIX_ENONFINITE,
+              &err);
     TU_STATUS(gmix_score(m, x, N, D, NULL, 0, lp, &err), GMIX_ENONFINITE, &err);
     TU_STATUS(gmix_bic(m, x, N, D, NULL, 0, lp, &err), GMIX_ENONFINITE, &err);
     TU_STATUS(gmix_icl(m, x, N, D, NULL, 0, lp, &err), GMIX_ENONFINITE, &err);
@@ -409,8 +419,8 @@ static void test_fit_cannot_recover(void **state) {
     gmix_error err;
     memset(&err, 0, sizeof err);
     gmix_status st = gmix_fit(x, N, D, NULL, &o, &out, &err);
-    if (tu_types[t] == GMIX_COV_SPHERICAL) {
-      /* One variance over all columns stays positive. */
+    if (strcmp(gmix_covariance_type_mclust_name(tu_types[t]) + 1, "II") == 0) {
+      /* One variance over all columns (VII, EII) stays positive. */
       TU_OK(st, &err);
       gmix_model_free(out);
       continue;
@@ -447,11 +457,15 @@ static void test_fit_collapse_at_iteration(void **state) {
   const double wi[2] = {0.9, 0.1}, mi[2 * D] = {2, 2, 2, 1e3, 1e3, 1e3};
   for (int t = 0; t < TU_NTYPES; t++) {
     gmix_covariance_type type = tu_types[t];
-    if (type == GMIX_COV_TIED) /* shared: never singular here */
+    /* An equal volume and shape (EII, EEI, EEE, EEV) pools the scatter of
+     * every component: never singular here. */
+    const char *mn = gmix_covariance_type_mclust_name(type);
+    if (mn[0] == 'E' && mn[1] != 'V')
       continue;
+    const int matrices = gmix_covariance_size(type, 2, D) == 2 * D * D;
     double cov[2 * D * D], prec[2 * D * D];
     for (size_t i = 0; i < 2 * D * D; i++)
-      cov[i] = type == GMIX_COV_FULL ? (i % (D * D) % (D + 1) == 0 ? 1 : 0) : 1;
+      cov[i] = matrices ? (i % (D * D) % (D + 1) == 0 ? 1 : 0) : 1;
     tu_precisions_of(type, 2, D, cov, prec);
     gmix_options o = opts(2);
     o.covariance_type = type;

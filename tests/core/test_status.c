@@ -45,14 +45,35 @@ static void test_strerror(void **state) {
 
 static void test_names(void **state) {
   (void)state;
-  const char *cov[] = {"full", "tied", "diag", "spherical"};
+  gmix_covariance_type ct0;
+  /* mclust's order; scikit-learn's names for its four. */
+  const char *cov[] = {"EII", "spherical", "EEI", "VEI", "EVI", "diag", "tied",
+                       "VEE", "EVE",       "VVE", "EEV", "VEV", "EVV",  "full"};
+  const char *mclust[] = {"EII", "VII", "EEI", "VEI", "EVI", "VVI", "EEE",
+                          "VEE", "EVE", "VVE", "EEV", "VEV", "EVV", "VVV"};
+  assert_int_equal(TU_NTYPES, 14);
   for (int t = 0; t < TU_NTYPES; t++) {
     gmix_covariance_type back = (gmix_covariance_type)99;
     assert_string_equal(gmix_covariance_type_name(tu_types[t]), cov[t]);
+    assert_string_equal(gmix_covariance_type_mclust_name(tu_types[t]),
+                        mclust[t]);
     TU_OK(gmix_covariance_type_parse(cov[t], &back, NULL), NULL);
     assert_int_equal(back, tu_types[t]);
+    back = (gmix_covariance_type)99;
+    TU_OK(gmix_covariance_type_parse(mclust[t], &back, NULL), NULL);
+    assert_int_equal(back, tu_types[t]);
   }
-  assert_null(gmix_covariance_type_name((gmix_covariance_type)4));
+  /* The aliases are one model, not copies. */
+  assert_int_equal(GMIX_COV_VVV, GMIX_COV_FULL);
+  assert_int_equal(GMIX_COV_EEE, GMIX_COV_TIED);
+  assert_int_equal(GMIX_COV_VVI, GMIX_COV_DIAG);
+  assert_int_equal(GMIX_COV_VII, GMIX_COV_SPHERICAL);
+  gmix_error perr;
+  TU_STATUS(gmix_covariance_type_parse("vev", &ct0, &perr), GMIX_EINVAL, &perr);
+  TU_TRUE(strstr(perr.message, "full (VVV)") && strstr(perr.message, "VEV"),
+          "message lists the names: %s", perr.message);
+  assert_null(gmix_covariance_type_name((gmix_covariance_type)14));
+  assert_null(gmix_covariance_type_mclust_name((gmix_covariance_type)14));
   assert_null(gmix_covariance_type_name((gmix_covariance_type)-1));
   gmix_covariance_type ct;
   TU_STATUS(gmix_covariance_type_parse("FULL", &ct, NULL), GMIX_EINVAL, NULL);

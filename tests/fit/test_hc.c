@@ -459,14 +459,16 @@ static void test_subsample(void **state) {
 static double cov_unit(gmix_covariance_type type, size_t i,
                        const double *units) {
   enum { D = 3 };
-  switch (type) {
-  case GMIX_COV_FULL:
-  case GMIX_COV_TIED:
-    return units[(i / D) % D] * units[i % D];
+  /* One variance over every feature (VII = spherical, EII): the largest
+   * unit. */
+  const char *mn = gmix_covariance_type_mclust_name(type);
+  switch (strcmp(mn + 1, "II") == 0 ? GMIX_COV_SPHERICAL : type) {
+  case GMIX_COV_SPHERICAL:
+    break;
   case GMIX_COV_DIAG:
     return units[i % D] * units[i % D];
-  default:
-    break;
+  default: /* full, tied, mclust's other ten: d x d matrices */
+    return units[(i / D) % D] * units[i % D];
   }
   double top = 0.0;
   for (size_t j = 0; j < D; j++)
@@ -493,6 +495,10 @@ static void test_standardize_exact(void **state) {
       gmix_options o = options(K, methods[mi]);
       o.covariance_type = tu_types[t];
       o.max_iter = 0;
+      /* The M-steps that iterate (VEI, VEV, ...) run to their fixed
+       * point, not to a tolerance two slightly different paths could
+       * cross at different iterations. */
+      o.mstep_tol = 0;
       gmix_model *raw = fit(x, N, D, w, &o);
       o.standardize = 1;
       gmix_model *std = fit(x, N, D, w, &o);
@@ -511,9 +517,18 @@ static void test_standardize_exact(void **state) {
           TU_NEAR(mu_b[c * D + j], mu_a[c * D + j],
                   N * TU_EPS * 10 * units[j] * 10, "%s %s mean %zu,%zu", name,
                   gmix_init_method_name(methods[mi]), c, j);
+      /* mclust's ten other models share a volume, shape or orientation
+       * that mixes the features' units (and some iterate, amplifying the
+       * differences by their conditioning): allow them 100 times more, in
+       * the largest unit. */
+      const int iterates =
+          strcmp(gmix_covariance_type_name(tu_types[t]),
+                 gmix_covariance_type_mclust_name(tu_types[t])) == 0;
       for (size_t i = 0; i < nc; i++)
         TU_NEAR(c_b[i], c_a[i],
-                N * TU_EPS * 1e2 * cov_unit(tu_types[t], i, units),
+                iterates
+                    ? N * TU_EPS * 1e4 * cov_unit(GMIX_COV_SPHERICAL, i, units)
+                    : N * TU_EPS * 1e2 * cov_unit(tu_types[t], i, units),
                 "%s %s covariance entry %zu", name,
                 gmix_init_method_name(methods[mi]), i);
       gmix_model_free(raw);

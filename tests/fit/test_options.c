@@ -119,9 +119,9 @@ static void init_select(void *p, size_t size) {
   /* The caller's fit of the first versioned size, everything else as
    * given. */
   size_t head = offsetof(gmix_select_options, fit);
-  gmix_select_options_init_size(p, size, size - head < sizeof(gmix_options)
-                                             ? size - head
-                                             : sizeof(gmix_options));
+  gmix_select_options_init_size(
+      p, size,
+      size - head < sizeof(gmix_options) ? size - head : sizeof(gmix_options));
 }
 
 static void test_init_sizes(void **state) {

@@ -270,8 +270,9 @@ void tu_expand_covariances(gmix_covariance_type type, size_t k, size_t d,
         case GMIX_COV_SPHERICAL:
           o[i * d + j] = i == j ? cov[c] : 0.0;
           break;
-        default:
-          fail_msg("no test reference for covariance type %d", (int)type);
+        default: /* mclust's other ten: one full matrix per component */
+          o[i * d + j] = cov[c * d * d + i * d + j];
+          break;
         }
       }
   }
@@ -334,8 +335,10 @@ void tu_random_params(tu_rng *r, gmix_covariance_type type, size_t k, size_t d,
     for (size_t c = 0; c < k; c++)
       cov[c] = tu_uniform_in(r, lo, hi);
     break;
-  default:
-    fail_msg("no test reference for covariance type %d", (int)type);
+  default: /* mclust's other ten store full matrices; any SPD is a model */
+    for (size_t c = 0; c < k; c++)
+      tu_random_spd(r, d, lo, hi, cov + c * d * d);
+    break;
   }
 }
 
@@ -357,8 +360,10 @@ void tu_precisions_of(gmix_covariance_type type, size_t k, size_t d,
     for (size_t c = 0; c < k; c++)
       prec[c] = 1.0 / cov[c];
     break;
-  default:
-    fail_msg("no test reference for covariance type %d", (int)type);
+  default: /* mclust's other ten: full matrices */
+    for (size_t c = 0; c < k; c++)
+      assert_int_equal(tu_spd_inverse(cov + c * d * d, d, prec + c * d * d), 0);
+    break;
   }
 }
 
