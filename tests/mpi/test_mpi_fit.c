@@ -457,7 +457,12 @@ static void test_starts_like_gmix_fit(void) {
    * row (k-means++, random rows) has a covariance of reg_covar plus
    * rounding of about eps |x - x_0|^2, where the distributed start, taken
    * around its centres, has none: covariances are compared on the scale
-   * of the largest mean square of x - x_0. */
+   * of the largest mean square of x - x_0. The ten models kept with a
+   * decomposition (EII ... EVV) are compared at 100 times that scale: from
+   * a random start their covariances are nearly isotropic, the
+   * orientation and shape are ill-determined, and their M-step (an inner
+   * iteration for VEE, EVE, VVE and VEV; a pooled eigen-decomposition for
+   * the others) amplifies those ulps: measured up to 2.3e-11 relative. */
   double spread = 0.0;
   for (size_t j = 0; j < d; j++) {
     double ss = 0.0;
@@ -493,8 +498,10 @@ static void test_starts_like_gmix_fit(void) {
         CHECK_OK(gmix_mpi_fit(MPI_COMM_WORLD, dt.x + r0 * d, r1 - r0, d,
                               wt ? wt + r0 : NULL, &o, &m, &err),
                  &err);
-        if (m && ref)
-          check_params_rel(m, ref, spread, tn);
+        if (m && ref) {
+          int decomposed = gmix_model_decomposition(ref, NULL, NULL, NULL);
+          check_params_rel(m, ref, decomposed ? 100.0 * spread : spread, tn);
+        }
         gmix_model_free(m);
         gmix_model_free(ref);
       }
