@@ -52,7 +52,6 @@ gmix_status gmix__read_options_read(const gmix_read_options *in,
   return GMIX_OK;
 }
 
-
 void gmix__selection_free(gmix__selection *sel) {
   gmix__free(sel->keep);
   sel->keep = NULL;

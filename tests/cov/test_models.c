@@ -118,9 +118,9 @@ static void test_precisions_round_trip(void **state) {
     gmix_error err;
     params(m, w, mu, cov);
     gmix_model_precisions(m, prec);
-    TU_OK(gmix_model_create_from_precisions(type, K, D, w, mu, prec, &back,
-                                            &err),
-          &err);
+    TU_OK(
+        gmix_model_create_from_precisions(type, K, D, w, mu, prec, &back, &err),
+        &err);
     gmix_model_covariances(back, cov2);
     near_arrays(cov2, cov, n, 1e-12, name);
     check_factor(m, name);
@@ -190,8 +190,8 @@ static void test_sampling_moments(void **state) {
         s += x[r2 * D + i];
       double mean = s / N;
       /* Five standard errors: fails by chance with probability < 1e-6. */
-      TU_NEAR(mean, mu[i], 5.0 * sqrt(full[i * D + i] / N), "%s mean %zu",
-              name, i);
+      TU_NEAR(mean, mu[i], 5.0 * sqrt(full[i * D + i] / N), "%s mean %zu", name,
+              i);
       for (size_t j = 0; j <= i; j++) {
         double c = 0.0;
         for (size_t r2 = 0; r2 < N; r2++)

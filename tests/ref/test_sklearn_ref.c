@@ -372,7 +372,8 @@ static void test_case(void **state) {
   const double k_value = get_number(rc->json, "n_components");
   gmix_covariance_type type;
   if (!cJSON_IsString(type_json) ||
-      gmix_covariance_type_parse(type_json->valuestring, &type, NULL) != GMIX_OK ||
+      gmix_covariance_type_parse(type_json->valuestring, &type, NULL) !=
+          GMIX_OK ||
       !(k_value >= 1 && k_value <= 1000)) {
     fail_msg("%s: bad covariance_type or n_components", rc->name);
   }
