@@ -153,6 +153,11 @@ void gmix__stats_pack(const gmix__stats_layout *l, size_t d, const double *buf,
                       double *out);
 void gmix__stats_unpack(const gmix__stats_layout *l, size_t d, const double *in,
                         double *buf);
+/* Zero the strict lower triangles of buf's symmetric scatter matrices
+ * (the full block kernel writes them; a pass clears them once at its
+ * end, so the statistics keep them zero). */
+void gmix__stats_clear_lower(const gmix__stats_layout *l, size_t d,
+                             double *buf);
 
 /* Accumulate rows x[rows][d] with responsibilities r[rows][K] (already
  * multiplied by the sample weights) into the statistics buffer s. `z` is a

@@ -312,5 +312,7 @@ void gmix__engine_pass(gmix__engine *e, const double *x, size_t n,
   gmix__reduce_chunks(n, e->chunk, e->threads, e->work[0], e->work_size,
                       e->work_size - e->layout.size, acc_size, e->total,
                       pass_chunk, &ctx);
+  if (acc_size == e->layout.size)
+    gmix__stats_clear_lower(&e->layout, e->d, e->total);
   e->cancelled = stopped;
 }

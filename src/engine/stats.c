@@ -62,6 +62,13 @@ void gmix__stats_pack(const gmix__stats_layout *l, size_t d, const double *buf,
   memcpy(o, buf + mat_end, (l->size - mat_end) * sizeof *o);
 }
 
+void gmix__stats_clear_lower(const gmix__stats_layout *l, size_t d,
+                             double *buf) {
+  for (size_t c = 0; c < l->mats; c++)
+    for (size_t i = 1; i < d; i++)
+      memset(buf + l->s2 + (c * d + i) * d, 0, i * sizeof *buf);
+}
+
 void gmix__stats_unpack(const gmix__stats_layout *l, size_t d, const double *in,
                         double *buf) {
   size_t mat_end = l->s2 + l->mats * d * d;
@@ -82,8 +89,8 @@ void gmix__stats_unpack(const gmix__stats_layout *l, size_t d, const double *in,
  * skipped. The product is a GEMM, not a SYRK: it does twice the
  * multiply-adds, but for the small d x d outputs of a block OpenBLAS's
  * GEMM runs without packing its operands and finishes sooner (d = 16 and
- * 32), and no later at d = 128. Its strict lower triangle is then
- * cleared, so only the upper one carries the statistics. */
+ * 32), and no later at d = 128. Its strict lower triangle is cleared
+ * once per pass (gmix__stats_clear_lower), not here. */
 static void accumulate_full(const gmix__engine *e, const double *x, size_t rows,
                             const double *r, double *s1, double *s2,
                             double *z) {
@@ -108,13 +115,9 @@ static void accumulate_full(const gmix__engine *e, const double *x, size_t rows,
     }
     if (!used)
       continue;
-    double *s2c = s2 + c * d * d;
     cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)d, (int)d,
-                (int)used, 1.0, z, (int)d, z, (int)d, 1.0, s2c, (int)d);
-    /* Keep the strict lower triangle zero, as the statistics promise
-     * (d^2 / 2 stores against the GEMM's used d^2 multiply-adds). */
-    for (size_t i = 1; i < d; i++)
-      memset(s2c + i * d, 0, i * sizeof *s2c);
+                (int)used, 1.0, z, (int)d, z, (int)d, 1.0, s2 + c * d * d,
+                (int)d);
   }
 }
 
