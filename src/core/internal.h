@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "gmix.h"
 
@@ -55,6 +56,17 @@ gmix_status gmix__null_argument(gmix_error *err, const char *name);
 /* 1 when the caller's cancellation flag (may be NULL) is set. The load is
  * atomic, so that another thread may set the flag while passes run, and
  * relaxed: the flag orders nothing else. */
+/* Initialise a growable options struct of the caller's `size` bytes
+ * (>= its first version's size) from this library's defaults `full`
+ * (full_size bytes): the common prefix copied, a newer caller's fields
+ * this library does not know zeroed and never read. */
+static inline void gmix__init_sized(void *dst, size_t size, const void *full,
+                                    size_t full_size) {
+  size_t n = size < full_size ? size : full_size;
+  memcpy(dst, full, n);
+  memset((char *)dst + n, 0, size - n);
+}
+
 static inline int gmix__cancel_requested(const volatile sig_atomic_t *flag) {
 #if defined(__GNUC__)
   return flag && __atomic_load_n(flag, __ATOMIC_RELAXED) != 0;

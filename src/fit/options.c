@@ -46,11 +46,7 @@ void gmix_options_init_size(gmix_options *opt, size_t size) {
     return;
   defaults(&full);
   full.struct_size = size;
-  size_t n = size < sizeof full ? size : sizeof full;
-  memcpy(opt, &full, n);
-  /* A newer caller's fields this library does not know: zero, and never
-   * read. */
-  memset((char *)opt + n, 0, size - n);
+  gmix__init_sized(opt, size, &full, sizeof full);
 }
 
 gmix_status gmix__options_read(const gmix_options *in, gmix_options *out,

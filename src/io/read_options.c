@@ -31,9 +31,7 @@ void gmix_read_options_init_size(gmix_read_options *opt, size_t size) {
     return;
   defaults(&full);
   full.struct_size = size;
-  size_t n = size < sizeof full ? size : sizeof full;
-  memcpy(opt, &full, n);
-  memset((char *)opt + n, 0, size - n); /* fields this library lacks */
+  gmix__init_sized(opt, size, &full, sizeof full);
 }
 
 gmix_status gmix__read_options_read(const gmix_read_options *in,
